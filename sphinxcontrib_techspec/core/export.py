@@ -1,0 +1,111 @@
+"""``techspec.json`` and its JSON Schema, both derived from the kind declarations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .index import Index
+from .kinds import KINDS
+
+SCHEMA_ID = "techspec/1"
+
+
+def export(index: Index, project: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The export as a dict; deterministic: items sorted, no timestamps."""
+    out: dict[str, Any] = {
+        "schema": SCHEMA_ID,
+        "project": project,
+        "items": [item.to_json() for item in index.items if not item.external],
+        "links": [
+            {
+                "source": [link.source.kind, link.source.qualified_id],
+                "field": link.field,
+                "kind": link.kind,
+                "target": link.target,
+                "version": link.version,
+                "resolved": link.item.qualified_id if link.item else None,
+                "status": link.resolution.status,
+            }
+            for link in index.links
+            if not link.source.external
+        ],
+    }
+    out.update(extra or {})
+    return out
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _kind_schema(name: str) -> dict[str, Any]:
+    kind = KINDS[name]
+    properties = {f.name: {**f.parser.schema(), "description": f.doc} for f in kind.fields}
+    for derived, doc, schema in kind.derived_doc:
+        properties[derived] = {**schema, "description": doc}
+    return {
+        "type": "object",
+        "properties": {
+            "kind": {"const": name},
+            "fields": {"type": "object", "properties": properties, "additionalProperties": False},
+        },
+    }
+
+
+def schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of ``techspec.json``."""
+    problem = {
+        "type": "object",
+        "properties": {"subtype": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["subtype", "message"],
+    }
+    item = {
+        "type": "object",
+        "required": ["kind", "id", "spec", "docname", "lineno", "title", "fields"],
+        "properties": {
+            "kind": {"enum": sorted(KINDS)},
+            "id": {"type": "string", "minLength": 1},
+            "spec": {"type": ["string", "null"]},
+            "docname": {"type": "string"},
+            "lineno": {"type": ["integer", "null"]},
+            "title": {"type": "string"},
+            "anchor": {"type": "string"},
+            "fields": {"type": "object"},
+            "raw": {"type": "object", "additionalProperties": {"type": "string"}},
+            "fingerprint": {"type": "string"},
+            "problems": {"type": "array", "items": problem},
+            "external": {"type": "string"},
+            "url": {"type": ["string", "null"]},
+        },
+        "allOf": [
+            {"if": {"properties": {"kind": {"const": name}}}, "then": _kind_schema(name)}
+            for name in sorted(KINDS)
+        ],
+    }
+    link = {
+        "type": "object",
+        "required": ["source", "field", "kind", "target", "resolved", "status"],
+        "properties": {
+            "source": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+            "field": {"type": "string"},
+            "kind": {"enum": sorted(KINDS)},
+            "target": {"type": "string"},
+            "version": {"type": ["string", "null"]},
+            "resolved": {"type": ["string", "null"]},
+            "status": {"enum": ["ok", "unknown", "ambiguous"]},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://sphinxcontrib-techspec.readthedocs.io/techspec-1.schema.json",
+        "title": "techspec.json",
+        "type": "object",
+        "required": ["schema", "project", "items"],
+        "properties": {
+            "schema": {"const": SCHEMA_ID},
+            "project": {"type": "string"},
+            "items": {"type": "array", "items": item},
+            "links": {"type": "array", "items": link},
+        },
+    }

@@ -1,0 +1,171 @@
+"""Items and problems: plain data, built from what a directive was given."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .kinds import KINDS, Kind
+from .values import ListOf, VersionedReference
+
+SPEC_SEPARATOR = "::"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the input, to be reported as ``[techspec.<subtype>]``."""
+
+    subtype: str
+    message: str
+    docname: str | None = None
+    lineno: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"subtype": self.subtype, "message": self.message}
+
+
+@dataclass
+class Item:
+    kind: str
+    id: str
+    docname: str
+    lineno: int
+    spec: str | None = None
+    title: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    anchor: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    #: where the item comes from when it was imported from another project
+    external: str | None = None
+    url: str | None = None
+
+    @property
+    def declaration(self) -> Kind:
+        return KINDS[self.kind]
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        """Identity: project-scoped kinds are unique by ID, the rest per spec."""
+        return (self.kind, None if self.declaration.project_scoped else self.spec, self.id)
+
+    @property
+    def qualified_id(self) -> str:
+        if self.declaration.project_scoped or not self.spec:
+            return self.id
+        return f"{self.spec}{SPEC_SEPARATOR}{self.id}"
+
+    @property
+    def fingerprint(self) -> str:
+        """Digest of what the item says, so a link can notice its target changed."""
+        payload = json.dumps([self.kind, self.id, self.raw, self.body.strip()], sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def references(self) -> list[tuple[str, str, str, str | None]]:
+        """(field, target kind, target ID, pinned version) for every reference it makes."""
+        out = []
+        for fld in self.declaration.fields:
+            if not fld.ref or fld.name not in self.fields:
+                continue
+            value = self.fields[fld.name]
+            for entry in value if isinstance(value, list) else [value]:
+                if isinstance(entry, dict):
+                    out.append((fld.name, fld.ref, entry["id"], entry.get("version")))
+                else:
+                    out.append((fld.name, fld.ref, entry, None))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "id": self.id,
+            "spec": self.spec,
+            "docname": self.docname,
+            "lineno": self.lineno,
+            "title": self.title,
+            "anchor": self.anchor,
+            "fields": self.fields,
+            "raw": self.raw,
+            "fingerprint": self.fingerprint,
+            "problems": [p.to_json() for p in self.problems],
+        }
+        if self.external:
+            out["external"] = self.external
+            out["url"] = self.url
+        return out
+
+
+def build_item(
+    kind: Kind,
+    item_id: str,
+    options: dict[str, str],
+    body: str,
+    docname: str,
+    lineno: int,
+) -> Item:
+    """Parse options into typed fields. Never raises: every problem is recorded
+    on the item and the item keeps whatever could be parsed."""
+    item = Item(kind.name, item_id.strip(), docname, lineno, body=body)
+    problems = item.problems
+
+    def problem(subtype: str, message: str) -> None:
+        problems.append(Problem(subtype, f"{kind.name} {item.id!r}: {message}", docname, lineno))
+
+    raw = {name: ("" if value is None else str(value)) for name, value in options.items()}
+    item.raw = raw
+    for name, text in raw.items():
+        fld = kind.field(name)
+        if fld is None:
+            known = ", ".join(f.name for f in kind.fields)
+            problem("unknown-option", f"unknown option :{name}: (known: {known})")
+            continue
+        parser = fld.parser
+        try:
+            if isinstance(parser, ListOf):
+                entries, empty = parser.split(text)
+                if empty:
+                    problem("empty-entry", f":{name}: has {empty} empty list entr{'y' if empty == 1 else 'ies'}")
+                parsed, bad = [], []
+                for entry in entries:
+                    try:
+                        parsed.append(parser.item.parse(entry))
+                    except ValueError as error:
+                        bad.append(str(error))
+                if bad:
+                    subtype = "bad-choice" if "is not one of" in bad[0] else "bad-value"
+                    problem(subtype, f":{name}: {'; '.join(bad)}")
+                item.fields[name] = parsed
+            else:
+                item.fields[name] = parser.parse(text)
+        except ValueError as error:
+            subtype = "bad-choice" if "is not one of" in str(error) else "bad-value"
+            problem(subtype, f":{name}: {error}")
+    for fld in kind.fields:
+        if fld.required and not raw.get(fld.name, "").strip():
+            problem("missing-option", f"required option :{fld.name}: is missing")
+    if kind.argument_fields:
+        try:
+            item.fields.update(kind.argument_fields(item.id))
+        except ValueError as error:
+            problem("bad-value", f"argument: {error}")
+    if kind.body_fields and body.strip():
+        try:
+            item.fields.update(kind.body_fields(body))
+        except ValueError as error:
+            problem("bad-value", f"body: {error}")
+    if kind.derived:
+        item.fields.update(kind.derived(item.fields))
+    item.title = item.fields.get("title") or item.id
+    return item
+
+
+def split_target(target: str) -> tuple[str | None, str]:
+    """``SPEC-A::GET /x`` -> (``SPEC-A``, ``GET /x``); ``x`` -> (None, ``x``)."""
+    spec, sep, rest = target.partition(SPEC_SEPARATOR)
+    return (spec.strip(), rest.strip()) if sep else (None, target.strip())
+
+
+__all__ = ["Item", "Problem", "build_item", "split_target", "VersionedReference"]

@@ -1,0 +1,146 @@
+"""What a reader sees, as plain data: rows of cells that are text or links.
+
+The Sphinx glue turns cells into nodes for every builder; nothing here knows
+about docutils.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from .index import Index
+from .kinds import KINDS, SECTIONS, Field
+from .model import Item
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A link to an item of ``kind`` named ``target`` (``SPEC::ID`` for an exact one)."""
+
+    kind: str
+    target: str
+    text: str
+    #: the document whose spec decides how ``target`` resolves
+    docname: str
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A value as the user wrote it, which did not parse."""
+
+    text: str
+
+
+Cell = Union[str, Ref, Invalid]
+
+#: columns every table may ask for, beside the kind's fields
+META_COLUMNS = ("id", "spec", "title", "docname")
+
+
+def format_value(field: Field | None, value: Any) -> str:
+    if field is not None:
+        return field.parser.format(value)
+    if isinstance(value, list):
+        return ", ".join(
+            " ".join(f"{k}={v}" if k != "name" else str(v) for k, v in entry.items() if v not in (None, False, ""))
+            if isinstance(entry, dict)
+            else str(entry)
+            for entry in value
+        )
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def value_cells(item: Item, name: str) -> list[Cell]:
+    """The cells showing one field (or derived value) of an item."""
+    kind = item.declaration
+    field = kind.field(name)
+    if name not in item.fields:
+        raw = item.raw.get(name)
+        return [Invalid(raw)] if raw and raw.strip() else []
+    value = item.fields[name]
+    if field is not None and field.ref:
+        cells: list[Cell] = []
+        for entry in value if isinstance(value, list) else [value]:
+            target = entry["id"] if isinstance(entry, dict) else entry
+            if cells:
+                cells.append(", ")
+            cells.append(Ref(field.ref, target, target, item.docname))
+            if isinstance(entry, dict) and entry.get("version"):
+                cells.append(f" @{entry['version']}")
+        return cells
+    if name in ("error-budget-seconds", "worst-case-delay") and isinstance(value, (int, float)):
+        from .values import format_duration
+
+        return [format_duration(value)]
+    if name == "error-budget-percent":
+        return [f"{value}%"]
+    return [format_value(field, value)]
+
+
+def label(name: str) -> str:
+    return name.replace("-", " ").capitalize()
+
+
+def item_rows(item: Item) -> list[tuple[str, list[Cell]]]:
+    """(label, cells) for every option given and every derived value, in declaration order."""
+    kind = item.declaration
+    names = [f.name for f in kind.fields if f.name in item.fields or item.raw.get(f.name, "").strip()]
+    names = [n for n in names if n != "title"]
+    names += [d for d, _, _ in kind.derived_doc if d in item.fields and not isinstance(item.fields[d], list)]
+    names += [n for n in ("backoff-schedule",) if n in item.fields]
+    rows = []
+    for name in names:
+        cells = value_cells(item, name)
+        if cells:
+            rows.append((label(name), cells))
+    return rows
+
+
+def self_ref(item: Item, text: str | None = None) -> Ref:
+    return Ref(item.kind, item.qualified_id, text or item.id, item.docname)
+
+
+def table(index: Index, kind: str, specs: list[str] | None, columns: list[str] | None) -> tuple[list[str], list[list[list[Cell]]]]:
+    """Header and rows of ``techspec-table``: one row per item of ``kind``."""
+    declaration = KINDS[kind]
+    wanted = columns or ["id", "spec", *declaration.default_columns]
+    headers = [label(c) if c != "id" else declaration.title for c in wanted]
+    rows = []
+    for item in index.of_kind(kind, specs):
+        row: list[list[Cell]] = []
+        for column in wanted:
+            if column == "id":
+                row.append([self_ref(item)])
+            elif column == "spec":
+                row.append([Ref("spec", item.spec, item.spec, item.docname)] if item.spec else [])
+            elif column == "title":
+                row.append([item.title])
+            elif column == "docname":
+                row.append([item.docname])
+            else:
+                row.append(value_cells(item, column))
+        rows.append(row)
+    return headers, rows
+
+
+def valid_columns(kind: str) -> list[str]:
+    declaration = KINDS[kind]
+    return [*META_COLUMNS, *(f.name for f in declaration.fields), *(d for d, _, _ in declaration.derived_doc)]
+
+
+def spec_summary(index: Index, spec: str) -> list[tuple[str, list[tuple[str, list[Item]]]]]:
+    """Everything a spec declares, section by section in template order."""
+    out = []
+    for section, title in SECTIONS.items():
+        kinds = [
+            (k.title, index.of_kind(k.name, [spec]))
+            for k in KINDS.values()
+            if k.section == section and not k.project_scoped
+        ]
+        kinds = [(t, items) for t, items in kinds if items]
+        if kinds:
+            out.append((title, kinds))
+    return out

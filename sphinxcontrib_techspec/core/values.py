@@ -1,0 +1,384 @@
+"""Value parsers: the typed meaning of every option string.
+
+Each parser turns the text a user wrote into a JSON-ready value, raising
+:class:`ValueError` with a short, user-facing message when it cannot. Each
+also knows its JSON Schema, how to show a parsed value back to a reader, and
+one line of syntax documentation; the kind declarations, the export schema,
+the tables and the reference docs all read those from here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+JSON = Any
+
+# Units are the template's: durations from milliseconds to years.
+_DURATION_UNITS: dict[str, float] = {
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "min": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 7 * 86400,
+    "y": 365 * 86400,
+}
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|min|s|m|h|d|w|y)", re.IGNORECASE)
+_NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_VERSION_RE = re.compile(r"[vV]?(\d+(?:\.\d+)*)([-+][0-9A-Za-z.+-]+)?")
+_COMPARATORS = ("<=", ">=", "<", ">", "=")
+_HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
+_TRUE = {"yes", "true", "on", "1", "y"}
+_FALSE = {"no", "false", "off", "0", "n"}
+
+
+def _number(value: float) -> int | float:
+    """Whole numbers export as integers, so ``30d`` is ``2592000`` not ``2592000.0``."""
+    return int(value) if float(value).is_integer() else round(value, 9)
+
+
+def format_duration(seconds: float) -> str:
+    """``2592.0`` -> ``43m 12s``; the inverse of :func:`parse_duration` for display."""
+    if seconds < 1:
+        return f"{_number(seconds * 1000)}ms"
+    parts = []
+    remaining = seconds
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        count, remaining = divmod(remaining, size)
+        if count:
+            parts.append(f"{int(count)}{unit}")
+    if remaining or not parts:
+        parts.append(f"{_number(round(remaining, 3))}s")
+    return " ".join(parts)
+
+
+def parse_duration(text: str) -> int | float:
+    """``30d``, ``1h 30m``, ``400ms``, ``1.5s`` -> seconds."""
+    compact = text.strip()
+    if not compact:
+        raise ValueError("empty duration")
+    pos, total = 0, 0.0
+    for match in _DURATION_RE.finditer(compact):
+        if compact[pos : match.start()].strip():
+            break
+        total += float(match.group(1)) * _DURATION_UNITS[match.group(2).lower()]
+        pos = match.end()
+    else:
+        if pos and not compact[pos:].strip():
+            return _number(total)
+    raise ValueError(f"{text!r} is not a duration (examples: 30d, 4w, 5m, 30s, 400ms, 1y)")
+
+
+def parse_percentage(text: str) -> int | float:
+    value = text.strip()
+    if not value.endswith("%") or not _NUMBER_RE.fullmatch(value[:-1].strip()):
+        raise ValueError(f"{text!r} is not a percentage (example: 99.9%)")
+    return _number(float(value[:-1]))
+
+
+@dataclass(frozen=True)
+class Parser:
+    """Base parser: free text, stripped. Subclasses narrow it."""
+
+    syntax: ClassVar[str] = "text"
+
+    def parse(self, text: str) -> JSON:
+        value = text.strip()
+        if not value:
+            raise ValueError("empty value")
+        return value
+
+    def schema(self) -> dict[str, JSON]:
+        return {"type": "string"}
+
+    def format(self, value: JSON) -> str:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Text(Parser):
+    pass
+
+
+@dataclass(frozen=True)
+class Integer(Parser):
+    minimum: int | None = None
+    maximum: int | None = None
+    syntax: ClassVar[str] = "whole number"
+
+    def parse(self, text: str) -> JSON:
+        value = text.strip()
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise ValueError(f"{text!r} is not a whole number")
+        number = int(value)
+        if self.minimum is not None and number < self.minimum:
+            raise ValueError(f"{number} is below the minimum of {self.minimum}")
+        if self.maximum is not None and number > self.maximum:
+            raise ValueError(f"{number} is above the maximum of {self.maximum}")
+        return number
+
+    def schema(self) -> dict[str, JSON]:
+        out: dict[str, JSON] = {"type": "integer"}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        return out
+
+
+@dataclass(frozen=True)
+class Percentage(Parser):
+    syntax: ClassVar[str] = "percentage, e.g. ``99.9%``"
+
+    def parse(self, text: str) -> JSON:
+        return parse_percentage(text)
+
+    def schema(self) -> dict[str, JSON]:
+        return {"type": "number"}
+
+    def format(self, value: JSON) -> str:
+        return f"{value}%"
+
+
+@dataclass(frozen=True)
+class Duration(Parser):
+    syntax: ClassVar[str] = "duration: ``400ms``, ``30s``, ``5m``, ``2h``, ``30d``, ``4w``, ``1y``"
+
+    def parse(self, text: str) -> JSON:
+        return parse_duration(text)
+
+    def schema(self) -> dict[str, JSON]:
+        return {"type": "number", "minimum": 0, "description": "seconds"}
+
+    def format(self, value: JSON) -> str:
+        return format_duration(value)
+
+
+@dataclass(frozen=True)
+class Target(Parser):
+    """An objective: ``99.9%``, ``p95 < 400ms``, ``< 0.5%``, ``>= 200 rps``.
+
+    Parsed to ``{"percentile", "comparator", "value", "unit"}``; durations are
+    seconds (unit ``s``), percentages have unit ``%``, other units are kept as
+    written. A bare percentage means "at least".
+    """
+
+    syntax: ClassVar[str] = "target: ``99.9%``, ``p95 < 400ms``, ``< 0.5%``, ``>= 500 rps``"
+
+    def parse(self, text: str) -> JSON:
+        rest = text.strip()
+        percentile = None
+        pmatch = re.match(r"[pP](\d+(?:\.\d+)?)\b\s*", rest)
+        if pmatch:
+            percentile = _number(float(pmatch.group(1)))
+            if not 0 < percentile <= 100:
+                raise ValueError(f"percentile p{percentile} must be between p0 and p100")
+            rest = rest[pmatch.end() :]
+        comparator = next((c for c in _COMPARATORS if rest.startswith(c)), None)
+        if comparator:
+            rest = rest[len(comparator) :].strip()
+        if not rest:
+            raise ValueError(f"{text!r} is not a target (examples: 99.9%, p95 < 400ms)")
+        value: int | float
+        if rest.endswith("%"):
+            value, unit = parse_percentage(rest), "%"
+        else:
+            try:
+                value, unit = parse_duration(rest), "s"
+            except ValueError:
+                number = _NUMBER_RE.match(rest)
+                unit = rest[number.end() :].strip() if number else ""
+                if not number or not re.fullmatch(r"[A-Za-z/]+", unit):
+                    raise ValueError(
+                        f"{text!r} is not a target (examples: 99.9%, p95 < 400ms, < 0.5%)"
+                    ) from None
+                value = _number(float(number.group()))
+        if percentile is not None and unit != "s":
+            raise ValueError(f"{text!r}: a percentile target needs a duration, like p95 < 400ms")
+        return {
+            "percentile": percentile,
+            "comparator": comparator or (">=" if unit == "%" else "<="),
+            "value": value,
+            "unit": unit,
+        }
+
+    def schema(self) -> dict[str, JSON]:
+        return {
+            "type": "object",
+            "properties": {
+                "percentile": {"type": ["number", "null"]},
+                "comparator": {"enum": list(_COMPARATORS)},
+                "value": {"type": "number"},
+                "unit": {"type": "string"},
+            },
+            "required": ["percentile", "comparator", "value", "unit"],
+        }
+
+    def format(self, value: JSON) -> str:
+        shown = (
+            format_duration(value["value"])
+            if value["unit"] == "s"
+            else f"{value['value']}{value['unit']}"
+            if value["unit"] == "%"
+            else f"{value['value']} {value['unit']}"
+        )
+        head = f"p{value['percentile']} " if value["percentile"] is not None else ""
+        return f"{head}{value['comparator']} {shown}"
+
+
+@dataclass(frozen=True)
+class Version(Parser):
+    syntax: ClassVar[str] = "version: ``1.2``, ``v1.2.0``"
+
+    def parse(self, text: str) -> JSON:
+        match = _VERSION_RE.fullmatch(text.strip())
+        if not match:
+            raise ValueError(f"{text!r} is not a version (examples: 1.2, v1.2.0)")
+        return match.group(1) + (match.group(2) or "")
+
+    def format(self, value: JSON) -> str:
+        return f"v{value}"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Numeric ordering of versions: ``1.10`` is newer than ``1.9``; ``1.2`` equals ``1.2.0``."""
+    numbers = [int(n) for n in re.split(r"[-+]", version, maxsplit=1)[0].split(".")]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)
+
+
+@dataclass(frozen=True)
+class Date(Parser):
+    syntax: ClassVar[str] = "ISO date, ``2026-11-25``"
+
+    def parse(self, text: str) -> JSON:
+        try:
+            return _dt.date.fromisoformat(text.strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"{text!r} is not an ISO date (example: 2026-11-25)") from None
+
+    def schema(self) -> dict[str, JSON]:
+        return {"type": "string", "format": "date"}
+
+
+@dataclass(frozen=True)
+class Boolean(Parser):
+    """``yes``/``no`` (and true/false, on/off); an empty flag means yes."""
+
+    syntax: ClassVar[str] = "``yes`` or ``no`` (given alone, as a flag: yes)"
+
+    def parse(self, text: str) -> JSON:
+        value = text.strip().lower()
+        if value in _TRUE or value == "":
+            return True
+        if value in _FALSE:
+            return False
+        raise ValueError(f"{text!r} is not yes or no")
+
+    def schema(self) -> dict[str, JSON]:
+        return {"type": "boolean"}
+
+    def format(self, value: JSON) -> str:
+        return "yes" if value else "no"
+
+
+@dataclass(frozen=True)
+class Choice(Parser):
+    """A closed vocabulary, matched case-insensitively, stored as declared."""
+
+    choices: tuple[str, ...] = ()
+    syntax: ClassVar[str] = ""
+
+    def parse(self, text: str) -> JSON:
+        wanted = text.strip().lower()
+        for choice in self.choices:
+            if choice.lower() == wanted:
+                return choice
+        raise ValueError(f"{text.strip()!r} is not one of: {', '.join(self.choices)}")
+
+    def schema(self) -> dict[str, JSON]:
+        return {"enum": list(self.choices)}
+
+
+@dataclass(frozen=True)
+class HttpMethod(Choice):
+    choices: tuple[str, ...] = _HTTP_METHODS
+
+
+@dataclass(frozen=True)
+class HttpStatus(Integer):
+    minimum: int | None = 100
+    maximum: int | None = 599
+    syntax: ClassVar[str] = "HTTP status, ``100`` to ``599``"
+
+
+@dataclass(frozen=True)
+class Reference(Parser):
+    """An ID of another item; ``SPEC::ID`` names the item of one spec."""
+
+    syntax: ClassVar[str] = "ID"
+
+
+@dataclass(frozen=True)
+class VersionedReference(Parser):
+    """``PRD-CHECKOUT@1.2``: an ID, optionally pinned to the version it was read at."""
+
+    syntax: ClassVar[str] = "ID, optionally ``@version``"
+
+    def parse(self, text: str) -> JSON:
+        target, _, version = text.strip().partition("@")
+        if not target.strip():
+            raise ValueError(f"{text!r} names no ID")
+        return {
+            "id": target.strip(),
+            "version": Version().parse(version) if version.strip() else None,
+        }
+
+    def schema(self) -> dict[str, JSON]:
+        return {
+            "type": "object",
+            "properties": {"id": {"type": "string"}, "version": {"type": ["string", "null"]}},
+            "required": ["id", "version"],
+        }
+
+    def format(self, value: JSON) -> str:
+        return value["id"] + (f"@{value['version']}" if value["version"] else "")
+
+
+@dataclass(frozen=True)
+class ListOf(Parser):
+    """Comma-separated values, each parsed by ``item``; empty entries are reported."""
+
+    item: Parser = field(default_factory=Text)
+    syntax: ClassVar[str] = ""
+
+    def split(self, text: str) -> tuple[list[str], int]:
+        """The non-empty entries, and how many entries were empty."""
+        parts = [p.strip() for p in text.split(",")]
+        kept = [p for p in parts if p]
+        empty = len(parts) - len(kept) if text.strip() else 0
+        return kept, empty
+
+    def schema(self) -> dict[str, JSON]:
+        return {"type": "array", "items": self.item.schema()}
+
+    def format(self, value: JSON) -> str:
+        return ", ".join(self.item.format(v) for v in value)
+
+    @property
+    def doc(self) -> str:
+        return f"comma-separated list of {self.item.syntax}"
+
+
+def describe(parser: Parser) -> str:
+    """One line of syntax documentation for a parser."""
+    if isinstance(parser, ListOf):
+        return parser.doc
+    if isinstance(parser, Choice) and not parser.syntax:
+        return "one of " + ", ".join(f"``{c}``" for c in parser.choices)
+    return parser.syntax

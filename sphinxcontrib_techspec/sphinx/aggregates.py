@@ -1,0 +1,128 @@
+"""Aggregates are filled late, from the one index, when each page is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ..core import present, topology, trace
+from ..core.index import Index
+from ..core.model import Item, Problem
+from .domain import get_domain, warn
+from .nodes import techspec_aggregate
+from .render import cell_nodes, table
+
+
+class AggregateTransform(SphinxPostTransform):
+    # before Sphinx resolves references (priority 10): our cells are pending_xrefs
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = get_domain(self.env)
+        for node in list(self.document.findall(techspec_aggregate)):
+            specs = node.get("spec")
+            if specs:
+                unknown = [s for s in specs if domain.index.get("spec", s) is None]
+                if unknown:
+                    warn(Problem("unknown-ref", f"{node['aggregate']}: :spec: names no spec {', '.join(map(repr, unknown))}"), node)
+            node.replace_self(RENDERERS[node["aggregate"]](self, domain.index, node))
+
+    def href(self, item: Item) -> str | None:
+        if item.external:
+            return item.url
+        uri = self.app.builder.get_relative_uri(self.env.docname, item.docname)
+        return f"{uri}#{item.anchor}"
+
+
+Renderer = Callable[[AggregateTransform, Index, techspec_aggregate], list[nodes.Node]]
+
+
+def _empty(text: str) -> list[nodes.Node]:
+    return [nodes.paragraph(text, text, classes=["techspec-empty"])]
+
+
+def render_table(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    kind = node["argument"]
+    if kind not in present.KINDS:
+        return _empty(f"(no table: {kind!r} is not a kind)")
+    headers, rows = present.table(index, kind, node.get("spec"), node.get("columns") or None)
+    if not rows:
+        return _empty(f"No {present.KINDS[kind].title} items.")
+    return [table(headers, rows, [f"techspec-table-{kind}"])]
+
+
+def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    graph = topology.build_graph(index, node.get("spec"))
+    if not graph.nodes:
+        return _empty("No components.")
+    out: list[nodes.Node] = []
+    if t.app.builder.format == "html":
+        svg = topology.svg(graph, t.href)
+        out.append(nodes.raw("", f'<div class="techspec-topology-figure">{svg}</div>', format="html"))
+    # the same graph as text: the fallback for builders that cannot show SVG
+    # and the accessible reading of the picture everywhere else
+    listing = nodes.bullet_list(classes=["techspec-topology-list"])
+    for key in sorted(graph.nodes):
+        graph_node = graph.nodes[key]
+        deps = [graph.nodes[b] for a, b in graph.edges if a == key]
+        cells: list[present.Cell] = [present.self_ref(graph_node.item) if graph_node.item else graph_node.label]
+        if deps:
+            cells.append(" \N{RIGHTWARDS ARROW} ")
+            for i, dep in enumerate(deps):
+                cells.extend([", "] if i else [])
+                cells.append(present.self_ref(dep.item) if dep.item else f"{dep.label} (not declared)")
+        listing += nodes.list_item("", nodes.paragraph("", "", *cell_nodes(cells)))
+    if t.app.builder.format == "html":
+        details = nodes.container(classes=["techspec-topology-text"])
+        details += listing
+        out.append(details)
+    else:
+        out.append(listing)
+    return out
+
+
+def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    spec = node["argument"] or get_domain(t.env).doc_spec(t.env.docname)
+    if not spec:
+        return _empty("(no spec to summarise: give its ID as the argument)")
+    out: list[nodes.Node] = []
+    for section, kinds in present.spec_summary(index, spec):
+        out.append(nodes.rubric(section, section, classes=["techspec-summary-section"]))
+        for title, items in kinds:
+            kind = items[0].kind
+            headers, rows = present.table(index, kind, [spec], ["id", *present.KINDS[kind].default_columns])
+            out.append(table(headers, rows, [f"techspec-table-{kind}"]))
+    return out or _empty(f"Spec {spec} declares no items yet.")
+
+
+def render_matrix(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    headers, rows = trace.matrix(index, node.get("rows") or "prd", node.get("spec"), node.get("prd"))
+    if not rows:
+        return _empty("Nothing to trace yet.")
+    return [table(headers, rows, ["techspec-matrix"])]
+
+
+def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    report = trace.report(index, node.get("spec"), node.get("prd"))
+    out: list[nodes.Node] = []
+    for section in report:
+        out.append(nodes.rubric(section.title, section.title, classes=["techspec-report-section"]))
+        if section.summary:
+            out.append(nodes.paragraph("", "", *cell_nodes(section.summary)))
+        if section.rows:
+            out.append(table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
+        elif not section.summary:
+            out.extend(_empty("None."))
+    return out
+
+
+RENDERERS: dict[str, Renderer] = {
+    "table": render_table,
+    "topology": render_topology,
+    "summary": render_summary,
+    "matrix": render_matrix,
+    "report": render_report,
+}

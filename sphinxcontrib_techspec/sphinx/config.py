@@ -1,0 +1,53 @@
+"""``techspec_*`` configuration: one dataclass, validated at ``config-inited``."""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from ..core.model import Problem
+from .domain import warn
+
+
+@dataclass
+class TechspecConfig:
+    #: write ``techspec.json`` into the output folder of every build
+    export: bool = True
+    #: file name of the export, relative to the output folder
+    export_filename: str = "techspec.json"
+    #: report traceability gaps (uncovered requirements, stale PRDs, ...) as warnings too
+    trace_warnings: bool = True
+    #: other projects' exports to import: name -> URL or local path (federation)
+    projects: dict[str, str] = field(default_factory=dict)
+    #: glob patterns of documents that are ADR files (MADR or Nygard) to read as ``adr`` items
+    adr_paths: list[str] = field(default_factory=list)
+    #: seconds to wait for an imported export
+    import_timeout: float = 10.0
+    #: largest imported export accepted, in bytes
+    import_max_bytes: int = 20_000_000
+
+
+def register(app: Sphinx) -> None:
+    for f in fields(TechspecConfig):
+        default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+        app.add_config_value(f"techspec_{f.name}", default, "env", types=(type(default),))
+    app.connect("config-inited", validate)
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Wrong types fall back to the default with a warning, never a crash."""
+    for f in fields(TechspecConfig):
+        name = f"techspec_{f.name}"
+        value = getattr(config, name)
+        default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+        expected = (int, float) if isinstance(default, float) else type(default)
+        if not isinstance(value, expected) or (isinstance(default, bool) is not isinstance(value, bool)):
+            warn(Problem("config", f"{name} must be a {type(default).__name__}, not {value!r}; using {default!r}"))
+            setattr(config, name, default)
+
+
+def get(config: Config) -> TechspecConfig:
+    return TechspecConfig(**{f.name: getattr(config, f"techspec_{f.name}") for f in fields(TechspecConfig)})

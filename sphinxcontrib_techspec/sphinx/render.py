@@ -1,0 +1,117 @@
+"""Cells and rows from the core, as docutils nodes that every builder can write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docutils import nodes
+from sphinx import addnodes
+
+from ..core.model import Item
+from ..core.present import Cell, Invalid, Ref, item_rows, label
+from .nodes import techspec_item
+
+DOMAIN = "techspec"
+
+
+def xref(ref: Ref, generated: bool = True) -> addnodes.pending_xref:
+    """A reference resolved by the domain: the same spec as ``ref.docname`` first."""
+    node = addnodes.pending_xref(
+        "",
+        nodes.inline(ref.text, ref.text, classes=["techspec-ref", f"techspec-ref-{ref.kind}"]),
+        refdomain=DOMAIN,
+        reftype=ref.kind,
+        reftarget=ref.target,
+        refexplicit=True,
+        refwarn=False,
+        refdoc=ref.docname,
+    )
+    node["techspec_doc"] = ref.docname
+    node["techspec_generated"] = generated
+    return node
+
+
+def cell_nodes(cells: Sequence[Cell]) -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    for cell in cells:
+        if isinstance(cell, Ref):
+            out.append(xref(cell))
+        elif isinstance(cell, Invalid):
+            out.append(nodes.inline(cell.text, cell.text, classes=["techspec-invalid"]))
+        else:
+            out.append(nodes.Text(cell))
+    return out
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Sequence[Cell]]], classes: Sequence[str] = ()) -> nodes.table:
+    """A plain docutils table of cells: every builder knows how to write it."""
+    table_node = nodes.table(classes=["techspec-table", *classes])
+    group = nodes.tgroup(cols=len(headers))
+    table_node += group
+    for _ in headers:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    group += head
+    head += _row([[h] for h in headers])
+    body = nodes.tbody()
+    group += body
+    for row in rows:
+        body += _row(row)
+    return table_node
+
+
+def _row(cells: Sequence[Sequence[Cell]]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += nodes.paragraph("", "", *cell_nodes(cell))
+        row += entry
+    return row
+
+
+def card(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
+    """An item as a compact card: kind and ID, owning spec, fields, body."""
+    kind = item.declaration
+    node = techspec_item(classes=["techspec", f"techspec-{item.kind}"], ids=[item.anchor] if item.anchor else [])
+    node["kind"] = item.kind
+    node["techspec_id"] = item.id
+    head = nodes.paragraph(classes=["techspec-head"])
+    head += nodes.inline(kind.title, kind.title, classes=["techspec-kind"])
+    head += nodes.Text(" ")
+    head += nodes.strong(item.id, item.id, classes=["techspec-id"])
+    if item.title != item.id:
+        head += nodes.Text(" \N{EM DASH} ")
+        head += nodes.inline(item.title, item.title, classes=["techspec-title"])
+    if item.kind != "spec":
+        # filled with a link to the owning spec once the whole document is read
+        head += nodes.inline("", "", classes=["techspec-spec-badge"])
+    node += head
+    rows = item_rows(item)
+    if rows:
+        fields = nodes.field_list(classes=["techspec-fields"])
+        for name, cells in rows:
+            fields += nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *cell_nodes(cells))))
+        node += fields
+    for name, _, _ in kind.derived_doc:
+        value = item.fields.get(name)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            headers = list(value[0])
+            node += table(
+                [label(h) for h in headers],
+                [[[_show(entry.get(h))] for h in headers] for entry in value],
+                [f"techspec-{name}"],
+            )
+    if item.problems:
+        node["classes"].append("techspec-has-problems")
+    node.extend(body)
+    return node
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
