@@ -75,6 +75,7 @@ def schema() -> dict[str, Any]:
             "raw": {"type": "object", "additionalProperties": {"type": "string"}},
             "fingerprint": {"type": "string"},
             "problems": {"type": "array", "items": problem},
+            "pins": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}},
             "external": {"type": "string"},
             "url": {"type": ["string", "null"]},
         },

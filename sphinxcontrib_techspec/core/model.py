@@ -42,6 +42,8 @@ class Item:
     #: where the item comes from when it was imported from another project
     external: str | None = None
     url: str | None = None
+    #: ``ID@pin`` in a reference field: (field, target ID) -> pin (a version or a fingerprint)
+    pins: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def declaration(self) -> Kind:
@@ -75,7 +77,7 @@ class Item:
                 if isinstance(entry, dict):
                     out.append((fld.name, fld.ref, entry["id"], entry.get("version")))
                 else:
-                    out.append((fld.name, fld.ref, entry, None))
+                    out.append((fld.name, fld.ref, entry, self.pins.get(fld.name, {}).get(entry)))
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -92,6 +94,8 @@ class Item:
             "fingerprint": self.fingerprint,
             "problems": [p.to_json() for p in self.problems],
         }
+        if self.pins:
+            out["pins"] = self.pins
         if self.external:
             out["external"] = self.external
             out["url"] = self.url
@@ -123,6 +127,8 @@ def build_item(
             problem("unknown-option", f"unknown option :{name}: (known: {known})")
             continue
         parser = fld.parser
+        if fld.ref and not isinstance(getattr(parser, "item", parser), VersionedReference):
+            text = _strip_pins(item, name, text)
         try:
             if isinstance(parser, ListOf):
                 entries, empty = parser.split(text)
@@ -162,10 +168,19 @@ def build_item(
     return item
 
 
+def _strip_pins(item: Item, name: str, text: str) -> str:
+    """``REQ-1@3f2a9c, REQ-2`` -> ``REQ-1, REQ-2``, noting the pin of REQ-1."""
+    kept = []
+    for entry in text.split(","):
+        target, sep, pin = entry.partition("@")
+        if sep and target.strip() and pin.strip():
+            item.pins.setdefault(name, {})[target.strip()] = pin.strip()
+        kept.append(target if sep else entry)
+    return ",".join(kept)
+
+
 def split_target(target: str) -> tuple[str | None, str]:
     """``SPEC-A::GET /x`` -> (``SPEC-A``, ``GET /x``); ``x`` -> (None, ``x``)."""
     spec, sep, rest = target.partition(SPEC_SEPARATOR)
     return (spec.strip(), rest.strip()) if sep else (None, target.strip())
 
-
-__all__ = ["Item", "Problem", "build_item", "split_target", "VersionedReference"]

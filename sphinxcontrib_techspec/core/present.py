@@ -80,8 +80,15 @@ def value_cells(item: Item, name: str) -> list[Cell]:
     return [format_value(field, value)]
 
 
+#: words that are acronyms in the user's vocabulary
+_ACRONYMS = {"prd": "PRD", "adrs": "ADRs", "sli": "SLI", "api": "API", "http": "HTTP", "id": "ID", "ddl": "DDL"}
+
+
 def label(name: str) -> str:
-    return name.replace("-", " ").capitalize()
+    """``api-version`` -> ``API version``; ``depends-on`` -> ``Depends on``."""
+    words = [_ACRONYMS.get(w, w) for w in name.split("-")]
+    first = words[0] if words[0] in _ACRONYMS.values() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
 
 
 def item_rows(item: Item) -> list[tuple[str, list[Cell]]]:
