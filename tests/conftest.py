@@ -23,6 +23,8 @@ project = "test"
 extensions = ["myst_parser", "sphinxcontrib_techspec"]
 myst_enable_extensions = ["colon_fence"]
 suppress_warnings = ["myst.header"]
+# Sphinx 7.4 prints [type.subtype] only when asked (the default from Sphinx 8)
+show_warning_types = True
 """
 
 

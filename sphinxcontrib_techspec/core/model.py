@@ -118,7 +118,7 @@ def build_item(
     def problem(subtype: str, message: str) -> None:
         problems.append(Problem(subtype, f"{kind.name} {item.id!r}: {message}", docname, lineno))
 
-    raw = {name: ("" if value is None else str(value)) for name, value in options.items()}
+    raw = {name: _as_text(value) for name, value in options.items()}
     item.raw = raw
     for name, text in raw.items():
         fld = kind.field(name)
@@ -166,6 +166,15 @@ def build_item(
         item.fields.update(kind.derived(item.fields))
     item.title = item.fields.get("title") or item.id
     return item
+
+
+def _as_text(value: Any) -> str:
+    """Option values are strings, but a MyST YAML options block may give numbers or lists."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(_as_text, value))
+    return str(value)
 
 
 def _strip_pins(item: Item, name: str, text: str) -> str:
