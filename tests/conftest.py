@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_escape_sequences
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -89,7 +90,7 @@ def build(srcdir: Path, buildername: str = "html", parallel: int = 0, freshenv: 
         app.build()
     finally:
         app.cleanup()
-    return Build(app, warning.getvalue())
+    return Build(app, strip_escape_sequences(warning.getvalue()))
 
 
 @pytest.fixture

@@ -108,5 +108,10 @@ def schema() -> dict[str, Any]:
             "project": {"type": "string"},
             "items": {"type": "array", "items": item},
             "links": {"type": "array", "items": link},
+            "pages": {
+                "type": "object",
+                "description": "HTML builds: docname -> URL of its page relative to the output folder.",
+                "additionalProperties": {"type": "string"},
+            },
         },
     }

@@ -7,7 +7,7 @@ none of them re-filters the raw items.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -42,8 +42,11 @@ class Link:
 
 
 class Index:
-    def __init__(self, items: Iterable[Item]) -> None:
+    def __init__(self, items: Iterable[Item], outside: Iterable[Item] = ()) -> None:
         self.items: list[Item] = sorted(items, key=sort_key)
+        #: targets that are no techspec items (sphinx-needs needs), by (kind, ID): the
+        #: last resort of a reference that names no item; never listed, counted or exported
+        self.outside: dict[tuple[str, str], Item] = {(i.kind, i.id): i for i in outside}
         self.by_kind: dict[str, list[Item]] = defaultdict(list)
         self._by_kind_id: dict[tuple[str, str], list[Item]] = defaultdict(list)
         self._by_key: dict[tuple[str, str | None, str], list[Item]] = defaultdict(list)
@@ -72,7 +75,8 @@ class Index:
         if kind not in KINDS:
             return Resolution(None, "unknown")
         if KINDS[kind].project_scoped:
-            group = self._by_kind_id.get((kind, item_id if spec is None else target.strip()), [])
+            # their IDs are unique project-wide, so ``SPEC::ADR-1`` means ADR-1 unless an ID holds ``::``
+            group = self._by_kind_id.get((kind, target.strip()), []) or self._by_kind_id.get((kind, item_id), [])
         elif spec is not None:
             group = self._by_key.get((kind, spec, item_id), [])
         else:
@@ -83,7 +87,8 @@ class Index:
                 if len(specs) > 1:
                     return Resolution(group[0], "ambiguous", tuple(group))
         if not group:
-            return Resolution(None, "unknown")
+            found = self.outside.get((kind, target.strip()))
+            return Resolution(found, "ok", (found,)) if found else Resolution(None, "unknown")
         return Resolution(group[0], "ok", tuple(group))
 
     @cached_property
@@ -105,8 +110,11 @@ class Index:
     def duplicates(self) -> list[list[Item]]:
         return [group for group in self._by_key.values() if len(group) > 1]
 
-    def problems(self) -> list[Problem]:
-        """Cross-item problems: duplicates and references that do not resolve."""
+    def problems(self, refined: Container[tuple[str, str]] = ()) -> list[Problem]:
+        """Cross-item problems: duplicates and references that do not resolve.
+
+        ``refined``: (item kind, field) pairs whose unknown references a more
+        specific check reports (``undeclared-error``); they are left to it."""
         out = []
         for group in self.duplicates():
             first = group[0]
@@ -127,7 +135,7 @@ class Index:
             source = link.source
             if source.external:
                 continue
-            if link.resolution.status == "unknown":
+            if link.resolution.status == "unknown" and (source.kind, link.field) not in refined:
                 out.append(
                     Problem(
                         "unknown-ref",

@@ -156,6 +156,7 @@ def _schema_fields(body: str) -> dict[str, Any]:
 _CREATE_INDEX = re.compile(
     r"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+ON\s+(\w+)\s*\(([^)]*)\)", re.I
 )
+_COLUMN = re.compile(r"(\S+)\s+([^\s(]+(?:\s*\([^)]*\))?)(.*)", re.S)
 _CONSTRAINT_WORDS = ("PRIMARY", "FOREIGN", "UNIQUE", "CONSTRAINT", "CHECK", "INDEX", "KEY")
 
 
@@ -176,9 +177,11 @@ def _ddl(body: str) -> dict[str, Any]:
                 current += char
         parts.append(current)
         for part in parts:
-            words = part.split()
-            if len(words) >= 2 and words[0].upper() not in _CONSTRAINT_WORDS:
-                columns.append({"name": words[0], "type": words[1], "constraints": " ".join(words[2:])})
+            # the type keeps its arguments: ``numeric(10, 2)`` is one type, not ``numeric(10,``
+            column = _COLUMN.match(part.strip())
+            if column and column.group(1).upper() not in _CONSTRAINT_WORDS:
+                name, type_, rest = column.groups()
+                columns.append({"name": name, "type": " ".join(type_.split()), "constraints": " ".join(rest.split())})
     indexes = [
         {"name": m.group(1), "table": m.group(2), "columns": [c.strip() for c in m.group(3).split(",")]}
         for m in _CREATE_INDEX.finditer(body)

@@ -126,6 +126,8 @@ def build_item(
             known = ", ".join(f.name for f in kind.fields)
             problem("unknown-option", f"unknown option :{name}: (known: {known})")
             continue
+        if fld.required and not text.strip():
+            continue  # reported once below, as missing-option, not also as bad-value
         parser = fld.parser
         if fld.ref and not isinstance(getattr(parser, "item", parser), VersionedReference):
             text = _strip_pins(item, name, text)

@@ -75,6 +75,11 @@ def value_cells(item: Item, name: str) -> list[Cell]:
         from .values import format_duration
 
         return [format_duration(value)]
+    if name == "backoff-schedule" and isinstance(value, list):
+        from .values import format_duration
+
+        # seconds as a reader writes them: 50ms, 100ms, not 0.05, 0.1
+        return [", ".join(format_duration(wait) for wait in value)]
     if name == "error-budget-percent":
         return [f"{value}%"]
     return [format_value(field, value)]
@@ -103,11 +108,16 @@ def item_rows(item: Item) -> list[tuple[str, list[Cell]]]:
         cells = value_cells(item, name)
         if cells:
             rows.append((label(name), cells))
+    if item.kind in ("requirement", "adr"):
+        # what a citing link writes after ``@`` to pin this state (see core/suspect.py)
+        rows.append(("Pin", [item.fingerprint]))
     return rows
 
 
 def self_ref(item: Item, text: str | None = None) -> Ref:
-    return Ref(item.kind, item.qualified_id, text or item.id, item.docname)
+    # an imported item says where it comes from wherever an aggregate shows it
+    marker = f" (external: {item.external})" if item.external else ""
+    return Ref(item.kind, item.qualified_id, (text or item.id) + marker, item.docname)
 
 
 def table(index: Index, kind: str, specs: list[str] | None, columns: list[str] | None) -> tuple[list[str], list[list[list[Cell]]]]:

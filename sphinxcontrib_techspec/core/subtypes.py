@@ -28,8 +28,32 @@ SUBTYPES: dict[str, str] = {
     "superseded-adr": "A citation of a superseded, rejected or deprecated ADR.",
     "stale-prd": "A spec was written against an older version of its PRD than the PRD's current one.",
     "dependency-cycle": "Components depend on each other in a cycle (``:depends-on:``).",
+    "suspect-link": "A pinned reference (``ID@pin``) whose target changed after it was pinned: a requirement's or "
+    "ADR's fingerprint, or a PRD's or spec's version, no longer matches; the warning gives the new pin to write.",
+    "unpinned-link": "With ``techspec_require_pins``, a ``:satisfies:``, ``:decided-by:``, ``:adrs:`` or spec "
+    "``:prd:`` reference without a pin.",
+    # reviewer checks (core/review.py)
+    "undeclared-error": "An API endpoint's ``:errors:`` names an error code no ``error-code`` declares "
+    "(reported instead of ``unknown-ref``).",
+    "slo-without-sli": "An SLO's ``:sli:`` names an SLI nobody declares (reported instead of ``unknown-ref``; "
+    "an absent ``:sli:`` is ``missing-option``).",
+    "unused-sli": "An SLI that no SLO uses.",
+    "retry-exceeds-slo": "A retry policy's backoff alone (its worst-case delay) reaches the threshold of a latency "
+    "SLO on the same component, so every retried request breaches it.",
+    "unhandled-data": "A ``PII`` or ``Sensitive`` data class whose ``:handling:`` says nothing "
+    "(``none``, ``n/a``, ``TBD``, ...; an absent one is ``missing-option``).",
+    "pii-without-retention": "A ``PII`` data class with no ``retention`` item of the same ID in the same spec.",
+    "migration-without-rollback": "A migration whose ``:rollback:`` says there is none "
+    "(``none``, ``n/a``, ``irreversible``, ...; an absent one is ``missing-option``).",
+    "undeclared-component": "A circuit breaker's ``:component:`` or ``:dependency:``, or a timeout's ``:component:``, "
+    "names a component nobody declares (reported instead of ``unknown-ref``).",
+    "impossible-target": "An SLO target at or above 100% or at or below 0% (no error budget, or nothing "
+    "constrained), or a latency threshold of zero.",
+    "tiny-error-budget": "An availability SLO whose error budget is under 60 seconds of full outage over its window.",
     # configuration and environment
     "config": "A ``techspec_*`` configuration value has the wrong type; the default is used.",
+    "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
+    "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
 }
 
 

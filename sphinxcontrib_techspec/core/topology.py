@@ -115,19 +115,53 @@ def find_cycles(successors: dict[str, list[str]]) -> list[list[str]]:
 
 
 def _cycle_path(members: list[str], successors: dict[str, list[str]]) -> list[str]:
-    """A concrete cycle through the smallest member of a strongly connected set."""
+    """The shortest cycle through the smallest member of a strongly connected set.
+
+    Breadth-first, so a walk can never wander into a corner of the set that only
+    leads back through nodes it already used."""
     inside = set(members)
     start = members[0]
-    path, seen = [start], {start}
-    while True:
-        nxt = [s for s in sorted(successors.get(path[-1], [])) if s in inside]
-        if start in nxt and len(path) > 0:
-            return path
-        step = next((s for s in nxt if s not in seen), None)
-        if step is None:  # pragma: no cover - an SCC always closes
-            return path
-        path.append(step)
-        seen.add(step)
+    parent: dict[str, str] = {}
+    queue = [start]
+    for node in queue:
+        for nxt in sorted(successors.get(node, [])):
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return path[::-1]
+            if nxt in inside and nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    return [start]  # pragma: no cover - a strongly connected set always closes
+
+
+def back_edges(graph: Graph) -> set[tuple[str, str]]:
+    """Edges that close a cycle in a depth-first walk (sorted, so deterministic):
+    leaving out just these keeps the rest of a cycle flowing downwards."""
+    successors: dict[str, list[str]] = {k: [] for k in graph.nodes}
+    for a, b in graph.edges:
+        successors[a].append(b)
+    state: dict[str, int] = {}  # 1: on the walk's path, 2: done
+    out: set[tuple[str, str]] = set()
+    for root in sorted(graph.nodes):
+        if root in state:
+            continue
+        state[root] = 1
+        work = [(root, iter(sorted(successors[root])))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if state.get(child) == 1:
+                    out.add((node, child))
+                elif child not in state:
+                    state[child] = 1
+                    work.append((child, iter(sorted(successors[child]))))
+                    break
+            else:
+                state[node] = 2
+                work.pop()
+    return out
 
 
 def layout(graph: Graph) -> tuple[float, float]:
@@ -135,19 +169,23 @@ def layout(graph: Graph) -> tuple[float, float]:
     dependants: dict[str, list[str]] = {k: [] for k in graph.nodes}
     for a, b in graph.edges:
         dependants[b].append(a)
-    # longest path from the top, ignoring edges that close a cycle
-    cyclic = {(a, b) for cycle in graph.cycles() for a, b in zip(cycle, cycle[1:] + cycle[:1])}
-    depth: dict[str, int] = {}
-
-    def layer_of(key: str, trail: frozenset[str]) -> int:
-        if key in depth:
-            return depth[key]
-        parents = [p for p in dependants[key] if (p, key) not in cyclic and p not in trail]
-        depth[key] = 1 + max((layer_of(p, trail | {key}) for p in parents), default=-1)
-        return depth[key]
-
-    for key in sorted(graph.nodes):
-        graph.nodes[key].layer = layer_of(key, frozenset())
+    # longest path from the top over the edges left once those closing a cycle are set aside
+    closing = back_edges(graph)
+    below: dict[str, list[str]] = {k: [] for k in graph.nodes}
+    waiting = {k: 0 for k in graph.nodes}
+    for a, b in sorted(set(graph.edges) - closing):
+        below[a].append(b)
+        waiting[b] += 1
+    ready = sorted(k for k, n in waiting.items() if not n)
+    for key in graph.nodes:
+        graph.nodes[key].layer = 0
+    while ready:  # Kahn's order: every dependant is placed before its dependencies
+        key = ready.pop(0)
+        for b in below[key]:
+            graph.nodes[b].layer = max(graph.nodes[b].layer, graph.nodes[key].layer + 1)
+            waiting[b] -= 1
+            if not waiting[b]:
+                ready.append(b)
     layers: dict[int, list[str]] = {}
     for key in sorted(graph.nodes):
         layers.setdefault(graph.nodes[key].layer, []).append(key)
@@ -177,16 +215,49 @@ def _barycentre(key: str, dependants: dict[str, list[str]], position: dict[str, 
     return sum(placed) / len(placed) if placed else position.get(key, 0)
 
 
+def _edge_path(src: Node, dst: Node) -> list[tuple[float, float]]:
+    """Start, two control points and end of one edge's cubic curve, in layout coordinates.
+
+    Downward edges run from the bottom of the dependant to the top of the
+    dependency. Edges that close a cycle bend around the boxes instead of
+    cutting through them: upwards along the right side, over (or under) the
+    row when both ends share a layer, and as a loop for a self-dependency."""
+    y_src, y_dst = src.layer * (BOX_H + LAYER_GAP), dst.layer * (BOX_H + LAYER_GAP)
+    cx_src, cx_dst = src.x + src.width / 2, dst.x + dst.width / 2
+    if dst.layer > src.layer:
+        y1, y2 = y_src + BOX_H, y_dst
+        mid = (y1 + y2) / 2
+        return [(cx_src, y1), (cx_src, mid), (cx_dst, mid), (cx_dst, y2)]
+    if src is dst:
+        right, bulge = src.x + src.width, LAYER_GAP * 0.6
+        return [(right, y_src + BOX_H * 0.3), (right + bulge, y_src - BOX_H * 0.2),
+                (right + bulge, y_src + BOX_H * 1.2), (right, y_src + BOX_H * 0.7)]
+    if dst.layer == src.layer:
+        # left to right arcs over the row, right to left under it: a two-node cycle shows two arcs
+        rise = LAYER_GAP * 0.45 + abs(cx_dst - cx_src) * 0.12
+        if cx_src < cx_dst:
+            return [(cx_src, y_src), (cx_src, y_src - rise), (cx_dst, y_dst - rise), (cx_dst, y_dst)]
+        y1 = y_src + BOX_H
+        return [(cx_src, y1), (cx_src, y1 + rise), (cx_dst, y1 + rise), (cx_dst, y1)]
+    # upwards: out of the right side, around the column, into the right side
+    x1, x2 = src.x + src.width, dst.x + dst.width
+    bulge = LAYER_GAP * 0.5 + (src.layer - dst.layer) * 12
+    out = max(x1, x2) + bulge
+    return [(x1, y_src + BOX_H / 2), (out, y_src + BOX_H / 2), (out, y_dst + BOX_H / 2), (x2, y_dst + BOX_H / 2)]
+
+
 def svg(graph: Graph, href: Callable[[Item], str | None]) -> str:
     """The graph as a standalone SVG; every component links to its anchor."""
     if not graph.nodes:
         return ""
     width, height = layout(graph)
     margin = 12
-    total_w, total_h = width + 2 * margin, height + 2 * margin
-
-    def top(node: Node) -> float:
-        return margin + node.layer * (BOX_H + LAYER_GAP)
+    paths = [(a, b, _edge_path(graph.nodes[a], graph.nodes[b])) for a, b in graph.edges]
+    # a curve stays inside its control points, so they bound the drawing
+    xs = [0.0, width, *(x for _, _, pts in paths for x, _ in pts)]
+    ys = [0.0, height, *(y for _, _, pts in paths for _, y in pts)]
+    ox, oy = margin - min(xs), margin - min(ys)
+    total_w, total_h = max(xs) - min(xs) + 2 * margin, max(ys) - min(ys) + 2 * margin
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="techspec-topology" role="img" '
@@ -196,17 +267,12 @@ def svg(graph: Graph, href: Callable[[Item], str | None]) -> str:
         "markerHeight='8' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' fill='#555'/></marker></defs>",
     ]
     cyclic = {(a, b) for cycle in graph.cycles() for a, b in zip(cycle, cycle[1:] + cycle[:1])}
-    for a, b in graph.edges:
+    for a, b, points in paths:
         src, dst = graph.nodes[a], graph.nodes[b]
-        x1, x2 = margin + src.x + src.width / 2, margin + dst.x + dst.width / 2
-        if dst.layer > src.layer:
-            y1, y2 = top(src) + BOX_H, top(dst)
-        else:  # an edge that closes a cycle runs upwards
-            y1, y2 = top(src), top(dst) + BOX_H
+        (x1, y1), (c1x, c1y), (c2x, c2y), (x2, y2) = ((x + ox, y + oy) for x, y in points)
         colour = "#c0392b" if (a, b) in cyclic else "#555"
-        mid = (y1 + y2) / 2
         parts.append(
-            f'<path d="M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}" '
+            f'<path d="M{x1:.1f},{y1:.1f} C{c1x:.1f},{c1y:.1f} {c2x:.1f},{c2y:.1f} {x2:.1f},{y2:.1f}" '
             f'fill="none" stroke="{colour}" stroke-width="1.5" marker-end="url(#ts-arrow)">'
             f"<title>{escape(src.label)} depends on {escape(dst.label)}</title></path>"
         )
@@ -218,7 +284,7 @@ def svg(graph: Graph, href: Callable[[Item], str | None]) -> str:
     for key in sorted(graph.nodes):
         node = graph.nodes[key]
         fill, stroke, dash = styles[node.status]
-        x, y = margin + node.x, top(node)
+        x, y = ox + node.x, oy + node.layer * (BOX_H + LAYER_GAP)
         box = (
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{node.width:.1f}" height="{BOX_H}" rx="6" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash}/>'

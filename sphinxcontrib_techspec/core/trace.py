@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .index import Index, Link
 from .model import Item, Problem
 from .present import Cell, Ref, self_ref
+from .suspect import suspects
 from .topology import find_cycles
 from .values import version_key
 
@@ -147,6 +148,9 @@ def findings(index: Index, specs: list[str] | None = None, prds: list[str] | Non
         path = " \N{RIGHTWARDS ARROW} ".join([*cycle, cycle[0]])
         cells = _join(self_ref(by_key[k]) for k in cycle)
         out["dependency-cycle"].append((first, f"components depend on each other in a cycle: {path}", cells))
+    for suspect in suspects(index):
+        if _in_scope(suspect.link.source, specs):
+            out["suspect-link"].append((suspect.link.source, suspect.message, suspect.cells()))
     return out
 
 
@@ -159,6 +163,7 @@ REPORT_SECTIONS = {
     "stale-prd": "Specs written against an older PRD version",
     "unknown-ref": "References to unknown IDs",
     "dependency-cycle": "Dependency cycles",
+    "suspect-link": "Suspect links: targets changed since they were pinned",
 }
 
 
@@ -166,8 +171,8 @@ def problems(index: Index) -> list[Problem]:
     """The report's findings as warnings (unknown references are the index's own)."""
     out = []
     for subtype, entries in findings(index).items():
-        if subtype == "unknown-ref":
-            continue
+        if subtype in ("unknown-ref", "suspect-link"):
+            continue  # the index's and suspect.problems()' own
         for item, message, _ in entries:
             out.append(Problem(subtype, message, item.docname, item.lineno))
     return out

@@ -10,6 +10,7 @@ the tables and the reference docs all read those from here.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -27,9 +28,11 @@ _DURATION_UNITS: dict[str, float] = {
     "w": 7 * 86400,
     "y": 365 * 86400,
 }
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|min|s|m|h|d|w|y)", re.IGNORECASE)
-_NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_VERSION_RE = re.compile(r"[vV]?(\d+(?:\.\d+)*)([-+][0-9A-Za-z.+-]+)?")
+# ASCII digits only: ``\d`` alone would also accept Arabic-Indic or Devanagari digits.
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|min|s|m|h|d|w|y)", re.IGNORECASE | re.ASCII)
+_NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
+_VERSION_RE = re.compile(r"[vV]?(\d+(?:\.\d+)*)([-+][0-9A-Za-z.+-]+)?", re.ASCII)
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _COMPARATORS = ("<=", ">=", "<", ">", "=")
 _HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 _TRUE = {"yes", "true", "on", "1", "y"}
@@ -41,18 +44,32 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 9)
 
 
+def _plain(value: float) -> str:
+    """A number as a user writes it: ``1e-06`` would not parse back."""
+    number = _number(value)
+    return str(number) if isinstance(number, int) else f"{number:.9f}".rstrip("0").rstrip(".")
+
+
+def _finite(value: float, text: str) -> float:
+    """``1e400`` digits overflow to infinity, which JSON cannot hold."""
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is too large")
+    return value
+
+
 def format_duration(seconds: float) -> str:
     """``2592.0`` -> ``43m 12s``; the inverse of :func:`parse_duration` for display."""
     if seconds < 1:
-        return f"{_number(seconds * 1000)}ms"
+        return f"{_plain(seconds * 1000)}ms"
+    # whole milliseconds, so float remainders never show as ``1h 0s``
+    millis = round(seconds * 1000)
     parts = []
-    remaining = seconds
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        count, remaining = divmod(remaining, size)
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000)):
+        count, millis = divmod(millis, size)
         if count:
-            parts.append(f"{int(count)}{unit}")
-    if remaining or not parts:
-        parts.append(f"{_number(round(remaining, 3))}s")
+            parts.append(f"{count}{unit}")
+    if millis or not parts:
+        parts.append(f"{_plain(millis / 1000)}s")
     return " ".join(parts)
 
 
@@ -69,7 +86,7 @@ def parse_duration(text: str) -> int | float:
         pos = match.end()
     else:
         if pos and not compact[pos:].strip():
-            return _number(total)
+            return _number(_finite(total, text))
     raise ValueError(f"{text!r} is not a duration (examples: 30d, 4w, 5m, 30s, 400ms, 1y)")
 
 
@@ -77,7 +94,11 @@ def parse_percentage(text: str) -> int | float:
     value = text.strip()
     if not value.endswith("%") or not _NUMBER_RE.fullmatch(value[:-1].strip()):
         raise ValueError(f"{text!r} is not a percentage (example: 99.9%)")
-    return _number(float(value[:-1]))
+    number = float(value[:-1])
+    # targets, error rates and budgets are shares of a whole
+    if not 0 <= number <= 100:
+        raise ValueError(f"{text!r} is not between 0% and 100%")
+    return _number(number)
 
 
 @dataclass(frozen=True)
@@ -112,7 +133,7 @@ class Integer(Parser):
 
     def parse(self, text: str) -> JSON:
         value = text.strip()
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not re.fullmatch(r"[+-]?[0-9]+", value):
             raise ValueError(f"{text!r} is not a whole number")
         number = int(value)
         if self.minimum is not None and number < self.minimum:
@@ -141,7 +162,7 @@ class Percentage(Parser):
         return {"type": "number"}
 
     def format(self, value: JSON) -> str:
-        return f"{value}%"
+        return f"{_plain(value)}%"
 
 
 @dataclass(frozen=True)
@@ -172,11 +193,11 @@ class Target(Parser):
     def parse(self, text: str) -> JSON:
         rest = text.strip()
         percentile = None
-        pmatch = re.match(r"[pP](\d+(?:\.\d+)?)\b\s*", rest)
+        pmatch = re.match(r"[pP](\d+(?:\.\d+)?)\b\s*", rest, re.ASCII)
         if pmatch:
             percentile = _number(float(pmatch.group(1)))
             if not 0 < percentile <= 100:
-                raise ValueError(f"percentile p{percentile} must be between p0 and p100")
+                raise ValueError(f"percentile p{percentile} must be above p0 and at most p100")
             rest = rest[pmatch.end() :]
         comparator = next((c for c in _COMPARATORS if rest.startswith(c)), None)
         if comparator:
@@ -196,7 +217,7 @@ class Target(Parser):
                     raise ValueError(
                         f"{text!r} is not a target (examples: 99.9%, p95 < 400ms, < 0.5%)"
                     ) from None
-                value = _number(float(number.group()))
+                value = _number(_finite(float(number.group()), text))
         if percentile is not None and unit != "s":
             raise ValueError(f"{text!r}: a percentile target needs a duration, like p95 < 400ms")
         return {
@@ -222,11 +243,11 @@ class Target(Parser):
         shown = (
             format_duration(value["value"])
             if value["unit"] == "s"
-            else f"{value['value']}{value['unit']}"
+            else f"{_plain(value['value'])}{value['unit']}"
             if value["unit"] == "%"
-            else f"{value['value']} {value['unit']}"
+            else f"{_plain(value['value'])} {value['unit']}"
         )
-        head = f"p{value['percentile']} " if value["percentile"] is not None else ""
+        head = f"p{_plain(value['percentile'])} " if value["percentile"] is not None else ""
         return f"{head}{value['comparator']} {shown}"
 
 
@@ -257,7 +278,10 @@ class Date(Parser):
     syntax: ClassVar[str] = "ISO date, ``2026-11-25``"
 
     def parse(self, text: str) -> JSON:
+        # only YYYY-MM-DD: Python 3.11+ would also take ``20261125`` and week dates, 3.10 would not
         try:
+            if not _DATE_RE.fullmatch(text.strip()):
+                raise ValueError
             return _dt.date.fromisoformat(text.strip()).isoformat()
         except ValueError:
             raise ValueError(f"{text!r} is not an ISO date (example: 2026-11-25)") from None
@@ -363,6 +387,18 @@ class ListOf(Parser):
         kept = [p for p in parts if p]
         empty = len(parts) - len(kept) if text.strip() else 0
         return kept, empty
+
+    def parse(self, text: str) -> JSON:
+        """Every entry parsed (empty ones skipped); build_item splits itself to keep the good entries."""
+        parsed, bad = [], []
+        for entry in self.split(text)[0]:
+            try:
+                parsed.append(self.item.parse(entry))
+            except ValueError as error:
+                bad.append(str(error))
+        if bad:
+            raise ValueError("; ".join(bad))
+        return parsed
 
     def schema(self) -> dict[str, JSON]:
         return {"type": "array", "items": self.item.schema()}

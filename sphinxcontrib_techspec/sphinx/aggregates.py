@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from docutils import nodes
+from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..core import present, topology, trace
@@ -30,10 +31,16 @@ class AggregateTransform(SphinxPostTransform):
                     warn(Problem("unknown-ref", f"{node['aggregate']}: :spec: names no spec {', '.join(map(repr, unknown))}"), node)
             node.replace_self(RENDERERS[node["aggregate"]](self, domain.index, node))
 
+    @property
+    def builder(self) -> Builder:
+        # Sphinx 9 deprecates ``.app`` on transforms; 7.4 and 8 have no ``env._app``
+        app = getattr(self.env, "_app", None) or self.app
+        return app.builder
+
     def href(self, item: Item) -> str | None:
         if item.external:
             return item.url
-        uri = self.app.builder.get_relative_uri(self.env.docname, item.docname)
+        uri = self.builder.get_relative_uri(self.env.docname, item.docname)
         return f"{uri}#{item.anchor}"
 
 
@@ -59,7 +66,7 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
     if not graph.nodes:
         return _empty("No components.")
     out: list[nodes.Node] = []
-    if t.app.builder.format == "html":
+    if t.builder.format == "html":
         svg = topology.svg(graph, t.href)
         out.append(nodes.raw("", f'<div class="techspec-topology-figure">{svg}</div>', format="html"))
     # the same graph as text: the fallback for builders that cannot show SVG
@@ -75,7 +82,7 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
                 cells.extend([", "] if i else [])
                 cells.append(present.self_ref(dep.item) if dep.item else f"{dep.label} (not declared)")
         listing += nodes.list_item("", nodes.paragraph("", "", *cell_nodes(cells)))
-    if t.app.builder.format == "html":
+    if t.builder.format == "html":
         details = nodes.container(classes=["techspec-topology-text"])
         details += listing
         out.append(details)

@@ -20,10 +20,14 @@ class TechspecConfig:
     export_filename: str = "techspec.json"
     #: report traceability gaps (uncovered requirements, stale PRDs, ...) as warnings too
     trace_warnings: bool = True
+    #: report reviewer findings (undeclared error codes, tiny error budgets, PII with no retention, ...)
+    review_warnings: bool = True
     #: other projects' exports to import: name -> URL or local path (federation)
     projects: dict[str, str] = field(default_factory=dict)
     #: glob patterns of documents that are ADR files (MADR or Nygard) to read as ``adr`` items
     adr_paths: list[str] = field(default_factory=list)
+    #: every :satisfies:, :decided-by:, :adrs: and spec :prd: link must carry a pin (``ID@pin``)
+    require_pins: bool = False
     #: seconds to wait for an imported export
     import_timeout: float = 10.0
     #: largest imported export accepted, in bytes

@@ -66,7 +66,22 @@ class TechspecDomain(Domain):
     data_version = 1
 
     _index: Index | None = None
-    external: list[Item] = []
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        #: items imported from other projects (federation), set at the start of
+        #: every build by ``federation.import_projects``; domains are not pickled
+        self.external: list[Item] = []
+        #: sphinx-needs needs that references may name (``needs.note_needs``, every build)
+        self.outside: list[Item] = []
+
+    def set_external(self, items: list[Item]) -> None:
+        self.external = items
+        self._index = None
+
+    def set_outside(self, items: list[Item]) -> None:
+        self.outside = items
+        self._index = None
 
     @property
     def docs(self) -> dict[str, DocData]:
@@ -84,7 +99,7 @@ class TechspecDomain(Domain):
     def index(self) -> Index:
         if self._index is None:
             items = [item for data in self.docs.values() for item in data.items]
-            self._index = Index([*items, *self.external])
+            self._index = Index([*items, *self.external], self.outside)
         return self._index
 
     def note_item(self, item: Item) -> None:
@@ -144,7 +159,7 @@ class TechspecDomain(Domain):
             warn(Problem("ambiguous-ref", f"{target!r} exists in several specs ({where}); write SPEC::{target} to choose"), node)
         item = resolution.item
         if item.external:
-            ref = nodes.reference("", "", internal=False, refuri=item.url or "", reftitle=item.title)
+            ref = nodes.reference("", "", internal=False, refuri=item.url or "", reftitle=item.title, classes=["techspec-external"])
             ref += contnode
             return ref
         return make_refnode(builder, fromdocname, item.docname, item.anchor, contnode, item.title)
@@ -169,7 +184,7 @@ class TechspecDomain(Domain):
     def snapshot(self) -> dict[tuple[str, str], str]:
         """A digest per (kind, ID) of everything a link or an aggregate shows of it."""
         grouped: dict[tuple[str, str], list[Any]] = {}
-        for item in self.index.items:
+        for item in [*self.index.items, *self.outside]:
             grouped.setdefault((item.kind, item.id), []).append(
                 (item.spec, item.docname, item.lineno, item.anchor, item.title, item.fields, item.raw, item.body, item.external, item.url)
             )

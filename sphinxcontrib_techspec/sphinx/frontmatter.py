@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
+from sphinx.util.nodes import make_id
 
 from ..core.kinds import KINDS
 from ..core.model import Problem, build_item
@@ -67,7 +68,8 @@ class SpecFrontMatter(SphinxTransform):
         spec_id, options = found
         docname = self.env.docname
         item = build_item(KINDS["spec"], spec_id, options, "", docname, 1)
-        item.anchor = nodes.make_id(f"techspec-spec-{spec_id}")
+        # the same anchor the spec directive makes, so links do not depend on the syntax
+        item.anchor = make_id(self.env, self.document, "techspec", f"spec-{spec_id}")
         get_domain(self.env).note_item(item)
         for problem in item.problems:
             warn(problem)

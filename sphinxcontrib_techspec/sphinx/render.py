@@ -24,7 +24,8 @@ def xref(ref: Ref, generated: bool = True) -> addnodes.pending_xref:
         reftarget=ref.target,
         refexplicit=True,
         refwarn=False,
-        refdoc=ref.docname,
+        # no ``refdoc``: Sphinx builds the link relative to it, so it must stay the
+        # page being written (an aggregate shows items of other pages)
     )
     node["techspec_doc"] = ref.docname
     node["techspec_generated"] = generated

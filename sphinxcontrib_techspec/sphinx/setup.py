@@ -10,12 +10,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
-from ..core import export, trace
+from ..core import export, review, suspect, trace
 from ..core.kinds import KINDS
-from . import config, nodes
+from . import config, needs, nodes, reference
+from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
 from .directives import AGGREGATES, item_directive
 from .domain import TechspecDomain, get_domain, warn
+from .federation import import_projects
 from .frontmatter import SpecFrontMatter
 
 #: bump whenever the stored data changes shape
@@ -42,9 +44,15 @@ def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def check(app: Sphinx, env: BuildEnvironment) -> None:
     """Cross-document checks, once per build, over the whole index."""
     index = get_domain(env).index
-    problems = index.problems()
-    if config.get(app.config).trace_warnings:
+    settings = config.get(app.config)
+    # reviewer checks report some unknown references under their own subtype
+    problems = index.problems(refined=review.REFINED_REFS if settings.review_warnings else ())
+    if settings.trace_warnings:
         problems += trace.problems(index)
+    if settings.review_warnings:
+        problems += review.problems(index)
+    # pins are explicit requests: reported whatever trace_warnings says
+    problems += suspect.problems(index, require_pins=settings.require_pins)
     for problem in sorted(problems, key=lambda p: (p.docname or "", p.lineno or 0, p.subtype, p.message)):
         warn(problem)
 
@@ -55,7 +63,13 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     settings = config.get(app.config)
     outdir = Path(app.outdir)
     if settings.export and outdir.is_dir():
-        data = export.export(get_domain(app.env).index, app.config.project)
+        index = get_domain(app.env).index
+        extra = None
+        if app.builder.format == "html":
+            # each page's URL as this builder writes it, so importers can link to items
+            docnames = sorted({i.docname for i in index.items if not i.external})
+            extra = {"pages": {d: app.builder.get_target_uri(d).partition("#")[0] for d in docnames}}
+        data = export.export(index, app.config.project, extra)
         (outdir / settings.export_filename).write_text(export.dumps(data), encoding="utf-8")
     if app.builder.format == "html" and outdir.is_dir():
         (outdir / "_static").mkdir(exist_ok=True)
@@ -65,17 +79,22 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     nodes.register(app)
+    reference.register(app)
     app.add_domain(TechspecDomain)
     for kind in KINDS.values():
         app.add_directive(kind.name, item_directive(kind))
     for name, directive in AGGREGATES.items():
         app.add_directive(name, directive)
     app.add_transform(SpecFrontMatter)
+    app.add_transform(ADRFiles)
     app.add_post_transform(AggregateTransform)
     app.add_css_file("techspec.css")
+    # imported items must be in place before env-get-updated compares snapshots
+    app.connect("builder-inited", import_projects)
     app.connect("env-get-updated", rewrite_outdated)
     app.connect("env-check-consistency", check)
     app.connect("build-finished", write_export)
+    needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -1,0 +1,117 @@
+"""A ``-j 2`` build gives the same export and aggregates as a serial build."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import build, write_project
+from sphinx.util.console import nocolor
+from test_build_incremental import main_body
+
+
+# warnings are matched by text: no ANSI colour codes in them
+nocolor()
+
+SPECS = 8  # Sphinx reads in parallel only with more than five documents
+
+
+def spec(n: int) -> str:
+    """A spec whose component depends on the previous spec's, with an SLO and a cross-spec link."""
+    dep = f"\n       :depends-on: SPEC-{n - 1}::svc-{n - 1}" if n else ""
+    return f"""
+    Spec {n}
+    ======
+
+    .. spec:: SPEC-{n}
+       :version: 1.{n}
+       :status: current
+       :prd: PRD-1@1.0
+
+    .. component:: svc-{n}
+       :framework: Python
+       :satisfies: REQ-{n % 3}{dep}
+
+    .. sli:: SLI-{n}
+       :kind: latency
+
+    .. slo:: SLO-{n}
+       :sli: SLI-{n}
+       :target: p95 < {100 + n}ms
+       :window: 30d
+       :component: svc-{n}
+
+    .. error-code:: E-{n}
+       :http-status: 50{n % 4}
+
+    See :techspec:component:`SPEC-{(n + 1) % SPECS}::svc-{(n + 1) % SPECS}`.
+    """
+
+
+FILES = {
+    "index.rst": "Index\n=====\n\n.. toctree::\n\n   overview\n   prd\n" + "".join(f"   spec{n}\n" for n in range(SPECS)),
+    "overview.rst": """
+    Overview
+    ========
+
+    .. techspec-table:: component
+
+    .. techspec-table:: slo
+
+    .. topology::
+
+    .. traceability-matrix::
+
+    .. traceability-report::
+    """,
+    "prd.rst": """
+    PRD
+    ===
+
+    .. prd:: PRD-1
+       :version: 1.0
+
+    .. requirement:: REQ-0
+       :prd: PRD-1
+
+    .. requirement:: REQ-1
+       :prd: PRD-1
+
+    .. requirement:: REQ-2
+       :prd: PRD-1
+
+    .. requirement:: REQ-3
+       :prd: PRD-1
+    """,
+    **{f"spec{n}.rst": spec(n) for n in range(SPECS)},
+}
+
+
+def test_parallel_build_equals_serial(tmp_path: Path) -> None:
+    serial = build(write_project(tmp_path / "serial", FILES))
+    parallel = build(write_project(tmp_path / "parallel", FILES), parallel=2)
+    # documents were read and written in chunks ("spec2 .. spec6"): the build really was parallel
+    status = parallel.app._status.getvalue()  # type: ignore[attr-defined]
+    assert re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)
+    assert re.search(r"writing output\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)
+    assert (parallel.outdir / "techspec.json").read_bytes() == (serial.outdir / "techspec.json").read_bytes()
+    assert len(serial.export()["items"]) == 1 + 4 + 5 * SPECS
+    for docname in ("overview", "spec3"):
+        assert main_body(parallel.html(docname)) == main_body(serial.html(docname))
+    overview = main_body(serial.html("overview"))
+    assert overview.count('class="techspec-topology-node"') == SPECS
+    # REQ-3 is satisfied by nothing, in both builds: the same findings
+    assert parallel.subtypes() == serial.subtypes() == ["uncovered-requirement"]
+
+
+def test_parallel_incremental_equals_serial(tmp_path: Path) -> None:
+    """Items read by worker processes are merged back: a later edit still sees them."""
+    srcdir = write_project(tmp_path / "parallel", FILES)
+    build(srcdir, parallel=2)
+    edited = dict(FILES, **{"spec5.rst": FILES["spec5.rst"].replace("p95 < 105ms", "p95 < 999ms")})
+    write_project(srcdir, {"spec5.rst": edited["spec5.rst"]})
+    again = build(srcdir, parallel=2)
+    clean = build(write_project(tmp_path / "serial", edited))
+    assert (again.outdir / "techspec.json").read_bytes() == (clean.outdir / "techspec.json").read_bytes()
+    assert main_body(again.html("overview")) == main_body(clean.html("overview"))
+    assert "999ms" in main_body(again.html("overview"))
