@@ -258,3 +258,11 @@ def test_only_matching_pages_and_directives_win(project) -> None:
     result = build(src, techspec_adr_paths=["adr/*"])
     items = {i["id"]: i["fields"]["status"] for i in result.export()["items"] if i["kind"] == "adr"}
     assert items == {"ADR-0001": "accepted", "ADR-B": "rejected"}
+
+
+def test_parallel_build_reads_the_same_adrs(built: Build, tmp_path: Path) -> None:
+    parallel = build(copy_root(tmp_path), parallel=2)
+    assert adrs(parallel) == adrs(built)
+    assert sorted(w[1:] for w in parallel.located() if w[3] == "techspec.superseded-adr") == sorted(
+        w[1:] for w in built.located() if w[3] == "techspec.superseded-adr"
+    )

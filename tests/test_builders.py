@@ -57,7 +57,7 @@ def test_text_output_has_topology_fallback(srcdir: Path) -> None:
     assert "checkout-api \N{RIGHTWARDS ARROW} ledger, orders-db" in text or "checkout-api \N{RIGHTWARDS ARROW} orders-db, ledger" in text
     assert "<svg" not in text
     card = (result.outdir / "checkout.txt").read_text()
-    assert "Component checkout-api" in card and "POST /api/v2/orders" in card
+    assert "Component **checkout-api**" in card and "POST /api/v2/orders" in card
 
 
 def test_latex_has_no_raw_svg(srcdir: Path) -> None:

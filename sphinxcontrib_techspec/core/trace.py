@@ -66,7 +66,10 @@ def is_stale(link: Link) -> bool:
 
 
 def requirements(index: Index, prds: list[str] | None = None) -> list[Item]:
-    return [r for r in index.of_kind("requirement") if prds is None or r.fields.get("prd") in prds]
+    """This project's requirements (imported ones are another project's to cover)."""
+    return [
+        r for r in index.of_kind("requirement") if not r.external and (prds is None or r.fields.get("prd") in prds)
+    ]
 
 
 @dataclass

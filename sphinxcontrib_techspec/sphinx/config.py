@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -15,29 +14,31 @@ from .domain import warn
 @dataclass
 class TechspecConfig:
     #: write ``techspec.json`` into the output folder of every build
-    export: bool = True
+    export: bool = field(default=True, metadata={"rebuild": ""})
     #: file name of the export, relative to the output folder
-    export_filename: str = "techspec.json"
+    export_filename: str = field(default="techspec.json", metadata={"rebuild": ""})
     #: report traceability gaps (uncovered requirements, stale PRDs, ...) as warnings too
-    trace_warnings: bool = True
+    trace_warnings: bool = field(default=True, metadata={"rebuild": ""})
     #: report reviewer findings (undeclared error codes, tiny error budgets, PII with no retention, ...)
-    review_warnings: bool = True
+    review_warnings: bool = field(default=True, metadata={"rebuild": ""})
     #: other projects' exports to import: name -> URL or local path (federation)
     projects: dict[str, str] = field(default_factory=dict)
     #: glob patterns of documents that are ADR files (MADR or Nygard) to read as ``adr`` items
     adr_paths: list[str] = field(default_factory=list)
     #: every :satisfies:, :decided-by:, :adrs: and spec :prd: link must carry a pin (``ID@pin``)
-    require_pins: bool = False
+    require_pins: bool = field(default=False, metadata={"rebuild": ""})
     #: seconds to wait for an imported export
-    import_timeout: float = 10.0
+    import_timeout: float = field(default=10.0, metadata={"rebuild": ""})
     #: largest imported export accepted, in bytes
-    import_max_bytes: int = 20_000_000
+    import_max_bytes: int = field(default=20_000_000, metadata={"rebuild": ""})
 
 
 def register(app: Sphinx) -> None:
     for f in fields(TechspecConfig):
         default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
-        app.add_config_value(f"techspec_{f.name}", default, "env", types=(type(default),))
+        rebuild = f.metadata.get("rebuild", "env")
+        types = (int, float) if isinstance(default, float) else (type(default),)
+        app.add_config_value(f"techspec_{f.name}", default, rebuild, types=types)
     app.connect("config-inited", validate)
 
 
