@@ -108,6 +108,13 @@ def test_madr2_bullet_lines() -> None:
     }
 
 
+def test_underlined_headings_and_rst_fields() -> None:
+    text = "=================\n7. Use Kafka\n=================\n\n:Date: 2023-11-30\n\nStatus\n------\n\nRejected\n"
+    adr = parse(text, "adr/0007-use-kafka.rst")
+    assert adr.options == {"title": "Use Kafka", "date": "2023-11-30", "status": "rejected"}
+    assert adr.lineno == 10
+
+
 def test_front_matter_id_and_superseded_status() -> None:
     text = "---\nid: ADR-PAY-7\nstatus: superseded by ADR-0123\n---\n# Old way\n"
     adr = parse(text, "adr/0007-old-way.md")
@@ -253,11 +260,15 @@ def test_only_matching_pages_and_directives_win(project) -> None:
             "adr/0001-a.md": "# 1. A\n\n## Status\n\nAccepted\n",
             "adr/0002-b.md": "# B\n\n```{adr} ADR-B\n:status: rejected\n```\n",
             "notes.md": "# 3. Notes\n\n## Status\n\nAccepted\n",
+            "adr/index.md": "# Decisions\n\nThe log of our decisions.\n",
+            "adr/use-grpc.md": "# Use gRPC\n\n## Status\n\nAccepted\n",
+            "adr/0003-c.rst": "3. C\n====\n\nStatus\n------\n\nProposed\n",
         }
     )
     result = build(src, techspec_adr_paths=["adr/*"])
     items = {i["id"]: i["fields"]["status"] for i in result.export()["items"] if i["kind"] == "adr"}
-    assert items == {"ADR-0001": "accepted", "ADR-B": "rejected"}
+    # adr/index.md (no number, no id:, no status) is not an ADR; adr/use-grpc.md has a status
+    assert items == {"ADR-0001": "accepted", "ADR-B": "rejected", "ADR-0003": "proposed", "use-grpc": "accepted"}
 
 
 def test_parallel_build_reads_the_same_adrs(built: Build, tmp_path: Path) -> None:

@@ -249,6 +249,9 @@ def test_every_item_with_an_id_is_exported(built: tuple[Project, Build]) -> None
     # duplicates are both kept; the same ID in two specs is two items
     assert exported.count(("component", "shared")) == 2
     assert exported.count(("spec", "SPEC-T")) == 2
+    # an item on a page without a spec belongs to none
+    specs = {i["spec"] for i in result.export()["items"] if i["docname"] == "k-component"}
+    assert specs == {None}
 
 
 def test_problems_are_exported_with_the_item(built: tuple[Project, Build]) -> None:

@@ -112,6 +112,14 @@ BEFORE = {
     Notes
     =====
 
+    .. spec:: SPEC-NOTES
+       :version: 1.0
+       :status: current
+       :prd: PRD-PAY@2.0
+
+    .. component:: notifier
+       :depends-on: SPEC-LEDGER::ledger
+
     The book of record is :techspec:component:`SPEC-LEDGER::ledger`,
     its SLO is :techspec:slo:`SPEC-CHECKOUT::SLO-AVAIL`.
     """,
@@ -160,7 +168,8 @@ def main_body(html: str) -> str:
 def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
     srcdir = write_project(tmp_path / "incremental", BEFORE)
     first = build(srcdir)
-    assert first.html("notes").count("ledger.html#") == 1
+    # the card's :depends-on: and the role
+    assert first.html("notes").count('href="ledger.html#techspec-component-ledger"') == 2
     assert "99.9%" in main_body(first.html("overview"))
 
     after, removed = edit(BEFORE)
@@ -184,7 +193,7 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
     assert (again.outdir / "notes.html").stat().st_mtime_ns != notes_before
     notes = main_body(again.html("notes"))
     assert notes == main_body(clean.html("notes"))
-    assert "ledger-v2.html#techspec-component-ledger" in notes and "ledger.html#" not in notes
+    assert notes.count('href="ledger-v2.html#techspec-component-ledger"') == 2 and "ledger.html#" not in notes
 
 
 def test_one_slo_edit_updates_every_aggregate(tmp_path: Path) -> None:

@@ -10,12 +10,16 @@ Two formats are understood, and mixtures of them:
   and a ``## Status`` section whose first line is the status, possibly
   ``Superseded by [13. Foo](0013-foo.md)``.
 
+Headings may also be underlined (Markdown setext, or reStructuredText, where
+``:Date:`` is a field), and metadata inside fenced code blocks is ignored.
+
 The ADR ID comes from the file name: a leading number (after an optional
 ``adr-`` prefix) gives ``ADR-<number as written>`` (``0005-use-dashes.md`` ->
 ``ADR-0005``, ``adr-12-foo.md`` -> ``ADR-12``); a name without a number, or
 one that starts with a date (``2024-01-02-foo.md``), is the ID as it is
 (``use-postgres.md`` -> ``use-postgres``). An ``id:`` key in the front matter
-overrides the rule.
+overrides the rule. A page with neither a number in its name, an ``id:`` nor a
+status (an index or README among the ADRs) is not an ADR.
 
 Parsing never raises: what cannot be read is left out, and a status outside the
 vocabulary is kept as written so that :func:`~.model.build_item` reports it.
@@ -37,11 +41,12 @@ _DATED = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _EXTENSIONS = (".md", ".markdown", ".rst", ".txt")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-#: ``* Status: accepted``, ``Date: 2024-01-02``, ``- **Deciders**: a, b``
+#: ``* Status: accepted``, ``Date: 2024-01-02``, ``- **Deciders**: a, b``, ``:Date: 2024-01-02`` (rST)
 _META = re.compile(
-    r"^\s*(?:[*+-]\s+)?(?:\*\*|__)?(status|date|deciders|decision[- ]makers)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*?)\s*$",
+    r"^\s*(?:[*+-]\s+)?:?(?:\*\*|__)?(status|date|deciders|decision[- ]makers)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*?)\s*$",
     re.IGNORECASE,
 )
+_UNDERLINE = re.compile(r"^(=+|-+|~+)\s*$")
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _ADR_REF = re.compile(r"\bADR[-_ ]?(\d+)\b", re.IGNORECASE)
 _STATUSES = {s.lower(): s for s in ADR_STATUS.choices}
@@ -60,15 +65,26 @@ class ADRFile:
     body: str = ""
     #: the line most problems are about (the status), 1 when there is none
     lineno: int = 1
+    #: the file name without folder and extension
+    stem: str = ""
+
+    @property
+    def is_adr(self) -> bool:
+        """A numbered name, an ``id:`` or a status: an index or README page among the ADRs has none."""
+        return self.id != self.stem or "status" in self.options
+
+
+def _stem(name: str) -> str:
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1]
+    for extension in _EXTENSIONS:
+        if stem.lower().endswith(extension):
+            return stem[: -len(extension)]
+    return stem
 
 
 def adr_id(name: str) -> str:
     """``adr/0005-use-dashes-in-filenames`` -> ``ADR-0005``; see the module docs."""
-    stem = name.replace("\\", "/").rsplit("/", 1)[-1]
-    for extension in _EXTENSIONS:
-        if stem.lower().endswith(extension):
-            stem = stem[: -len(extension)]
-            break
+    stem = _stem(name)
     match = _NUMBER.match(stem)
     if match is None or _DATED.match(stem):
         return stem
@@ -128,9 +144,11 @@ def _as_option(value: Any) -> str | None:
     return str(value)
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(index, line) outside fenced code blocks: examples in the prose are not metadata."""
-    out, fence = [], ""
+def _lines(text: str) -> list[tuple[int, str, int]]:
+    """(index, text, heading level or 0) of the lines outside fenced code blocks (examples in
+    the prose are not metadata); underlined headings (Markdown setext, reStructuredText) count:
+    ``=`` a title, ``-`` or ``~`` a section."""
+    kept, fence = [], ""
     for number, line in enumerate(text.splitlines()):
         opened = _FENCE.match(line)
         if fence:
@@ -140,14 +158,29 @@ def _lines(text: str) -> list[tuple[int, str]]:
         if opened:
             fence = opened.group(1)
             continue
-        out.append((number, line))
+        kept.append((number, line))
+    out: list[tuple[int, str, int]] = []
+    position = 0
+    while position < len(kept):
+        number, line = kept[position]
+        after = kept[position + 1] if position + 1 < len(kept) else (-1, "")
+        atx = _HEADING.match(line)
+        under = _UNDERLINE.match(after[1]) if after[0] == number + 1 and line.strip() else None
+        if atx:
+            out.append((number, atx.group(2), len(atx.group(1))))
+        elif under and not _META.match(line) and not re.match(r"\s*[*+-]\s", line):
+            out.append((number, line.strip(), 1 if under.group(0)[0] == "=" else 2))
+            position += 1  # the underline itself
+        else:
+            out.append((number, line, 0))
+        position += 1
     return out
 
 
 def parse(text: str, name: str) -> ADRFile:
     """The ``adr`` options of one ADR file (MADR or Nygard); ``name`` is its file or document name."""
     front, rest, offset = split_front_matter(text)
-    adr = ADRFile(str(front.get("id") or adr_id(name)).strip(), body=rest.strip())
+    adr = ADRFile(str(front.get("id") or adr_id(name)).strip(), body=rest.strip(), stem=_stem(name))
     width = len(m.group(1)) if (m := _NUMBER.match(adr.id.removeprefix("ADR-"))) else 4
     found: dict[str, tuple[str, int]] = {}  # option -> (value, line number)
 
@@ -174,11 +207,10 @@ def parse(text: str, name: str) -> ADRFile:
 
     section: str | None = None  # the ``##`` section a line is in (None: before the first)
     status_pending = False
-    for index, line in _lines(rest):
+    for index, line, level in _lines(rest):
         lineno = index + offset
-        heading = _HEADING.match(line)
-        if heading:
-            level, title = len(heading.group(1)), heading.group(2)
+        if level:
+            title = line
             if level == 1 and "title" not in found and section is None:
                 # Nygard numbers the title: ``# 12. Use Postgres``
                 note("title", re.sub(r"^\d+[.:)]?\s+", "", title), lineno)

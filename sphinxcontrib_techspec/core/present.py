@@ -123,7 +123,8 @@ def self_ref(item: Item, text: str | None = None) -> Ref:
 def table(index: Index, kind: str, specs: list[str] | None, columns: list[str] | None) -> tuple[list[str], list[list[list[Cell]]]]:
     """Header and rows of ``techspec-table``: one row per item of ``kind``."""
     declaration = KINDS[kind]
-    wanted = columns or ["id", "spec", *declaration.default_columns]
+    # a spec is its own spec: no second column repeating its ID
+    wanted = columns or ["id", *(["spec"] if kind != "spec" else []), *declaration.default_columns]
     headers = [label(c) if c != "id" else declaration.title for c in wanted]
     rows = []
     for item in index.of_kind(kind, specs):

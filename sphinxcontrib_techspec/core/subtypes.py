@@ -52,6 +52,8 @@ SUBTYPES: dict[str, str] = {
     "tiny-error-budget": "An availability SLO whose error budget is under 60 seconds of full outage over its window.",
     # configuration and environment
     "config": "A ``techspec_*`` configuration value has the wrong type; the default is used.",
+    "needs": "With sphinx-needs loaded, an item's need ID (``TS_<KIND>_<ID>``) is already taken by another need; "
+    "the item stays a techspec item but is not added as a need.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
 }

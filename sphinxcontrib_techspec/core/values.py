@@ -29,7 +29,7 @@ _DURATION_UNITS: dict[str, float] = {
     "y": 365 * 86400,
 }
 # ASCII digits only: ``\d`` alone would also accept Arabic-Indic or Devanagari digits.
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|min|s|m|h|d|w|y)", re.IGNORECASE | re.ASCII)
+_DURATION_RE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|min|s|m|h|d|w|y)", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
 _VERSION_RE = re.compile(r"[vV]?(\d+(?:\.\d+)*)([-+][0-9A-Za-z.+-]+)?", re.ASCII)
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -79,15 +79,14 @@ def parse_duration(text: str) -> int | float:
     if not compact:
         raise ValueError("empty duration")
     pos, total = 0, 0.0
-    for match in _DURATION_RE.finditer(compact):
-        if compact[pos : match.start()].strip():
-            break
+    # each part matched where the last ended: a search would retry every position (quadratic on long digit runs)
+    while pos < len(compact):
+        match = _DURATION_RE.match(compact, pos)
+        if not match:
+            raise ValueError(f"{text!r} is not a duration (examples: 30d, 4w, 5m, 30s, 400ms, 1y)")
         total += float(match.group(1)) * _DURATION_UNITS[match.group(2).lower()]
         pos = match.end()
-    else:
-        if pos and not compact[pos:].strip():
-            return _number(_finite(total, text))
-    raise ValueError(f"{text!r} is not a duration (examples: 30d, 4w, 5m, 30s, 400ms, 1y)")
+    return _number(_finite(total, text))
 
 
 def parse_percentage(text: str) -> int | float:

@@ -54,6 +54,8 @@ class ADRFiles(SphinxTransform):
         except (OSError, UnicodeDecodeError):
             return
         parsed = adrfiles.parse(text, docname)
+        if not parsed.is_adr:
+            return  # an index or README page among the ADR files
         # problems point at the line they are about (the status); the item itself is the whole file
         item = build_item(KINDS["adr"], parsed.id, parsed.options, parsed.body, docname, parsed.lineno)
         item.lineno = 1

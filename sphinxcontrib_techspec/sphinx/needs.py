@@ -47,12 +47,10 @@ CORE = ("title", "status")
 #: need field holding the item's owning spec
 SPEC_FIELD = "spec"
 #: diagram colours, one per template section
-_COLORS = dict(zip(SECTIONS, ("#DCE6F2", "#E2F0D9", "#FFF2CC", "#FCE4D6", "#EDE7F6", "#F8D7DA", "#E0F7FA"), strict=True))
+_COLORS = dict(
+    zip(SECTIONS, ("#DCE6F2", "#E2F0D9", "#FFF2CC", "#FCE4D6", "#EDE7F6", "#F8D7DA", "#E0F7FA"), strict=True)
+)
 _SCALARS = ("string", "number", "integer", "boolean")
-
-
-def enabled(app: Sphinx) -> bool:
-    return "sphinx_needs" in app.extensions
 
 
 def need_type(kind: str) -> str:
@@ -106,7 +104,7 @@ def _links(kind: Kind) -> list[Field]:
 def configure(app: Sphinx, config: Config) -> None:
     """Drop clashing need types, add ours; runs between sphinx-needs' priority 12
     (``needs_types`` resolved to a list) and 500 (types registered)."""
-    if not enabled(app):
+    if "sphinx_needs" not in app.extensions:
         return
     from sphinx_needs.config import DEFAULT_NEED_TYPES
 
@@ -116,11 +114,19 @@ def configure(app: Sphinx, config: Config) -> None:
         if entry.get("directive") not in ours:
             kept.append(entry)
         elif entry not in DEFAULT_NEED_TYPES:
-            warn(Problem("needs", f"needs_types: the need type {entry['directive']!r} is dropped: "
-                         "it is a techspec directive; declare it under another directive name"))
+            warn(
+                Problem(
+                    "needs",
+                    f"needs_types: the need type {entry['directive']!r} is dropped: "
+                    "it is a techspec directive; declare it under another directive name",
+                )
+            )
     taken = set(config.needs_fields) | set(config.needs_links)
     kept += [_type_entry(kind, taken) for kind in KINDS.values()]
     config.needs_types = kept
+    # registered here: sphinx-needs' event exists only once it is set up, in any order
+    app.add_transform(ItemNeeds)
+    app.connect("env-updated", note_needs)
     app.connect("needs-before-post-processing", set_links)
 
 
@@ -157,15 +163,12 @@ class ItemNeeds(SphinxTransform):
     default_priority = 860
 
     def apply(self, **kwargs: Any) -> None:
-        if not enabled(self.app):
-            return
         data = get_domain(self.env).docs.get(self.env.docname)
         for item in data.items if data else []:
             self.add(item)
 
     def add(self, item: Item) -> None:
-        from sphinx_needs.api import generate_need
-        from sphinx_needs.api import InvalidNeedException
+        from sphinx_needs.api import InvalidNeedException, generate_need
         from sphinx_needs.config import NeedsSphinxConfig
         from sphinx_needs.data import SphinxNeedsData
 
@@ -174,12 +177,20 @@ class ItemNeeds(SphinxTransform):
         card = self.document.ids.get(item.anchor)
         existing = store.get_needs_mutable().get(ident)
         if existing is not None and not existing["is_external"]:
-            warn(Problem("needs", f"{item.kind} {item.id!r}: need ID {ident} is already taken "
-                         f"({existing['docname']}:{existing['lineno']}); the item is not a need",
-                         item.docname, item.lineno))
+            warn(
+                Problem(
+                    "needs",
+                    f"{item.kind} {item.id!r}: need ID {ident} is already taken "
+                    f"({existing['docname']}:{existing['lineno']}); the item is not a need",
+                    item.docname,
+                    item.lineno,
+                )
+            )
             return
         kind = item.declaration
-        values: dict[str, Any] = {field_name(f.name): item.raw[f.name].strip() for f in _plain(kind) if f.name in item.raw}
+        values: dict[str, Any] = {
+            field_name(f.name): item.raw[f.name].strip() for f in _plain(kind) if f.name in item.raw
+        }
         values.update({field_name(n): item.fields[n] for n, _ in _derived_fields(kind) if n in item.fields})
         values[SPEC_FIELD] = item.spec
         try:
@@ -225,19 +236,27 @@ def _sections(node: nodes.Element | None) -> list[str]:
 def note_needs(app: Sphinx, env: BuildEnvironment) -> None:
     """Every need that is not one of our items, as an outside requirement the index
     resolves ``:satisfies:`` to."""
-    if not enabled(app):
-        return
     from sphinx_needs.data import SphinxNeedsData
 
     outside = []
     for need in SphinxNeedsData(env).get_needs_mutable().values():
         if need["type"].startswith(TYPE_PREFIX) and not need["is_external"]:
             continue
-        outside.append(Item(
-            "requirement", need["id"], need["docname"] or "", need["lineno"] or 0,
-            title=need["title"], anchor=need["id"],
-            external="sphinx-needs" if need["is_external"] else None, url=need["external_url"],
-        ))
+        # title, status and content make its fingerprint, so a pin on it can turn suspect
+        outside.append(
+            Item(
+                "requirement",
+                need["id"],
+                need["docname"] or "",
+                need["lineno"] or 0,
+                title=need["title"],
+                raw={"title": need["title"], "status": need["status"] or ""},
+                body=need["content"] or "",
+                anchor=need["id"],
+                external="sphinx-needs" if need["is_external"] else None,
+                url=need["external_url"],
+            )
+        )
     get_domain(env).set_outside(outside)
 
 
@@ -263,7 +282,5 @@ def set_links(app: Sphinx, needs: Mapping[str, Any]) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    # both after sphinx-needs resolved ``needs_types`` (12), before it registers them (500)
+    # after sphinx-needs resolved ``needs_types`` (12), before it registers the types (500)
     app.connect("config-inited", configure, priority=300)
-    app.add_transform(ItemNeeds)
-    app.connect("env-updated", note_needs)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import MISSING, fields
-from typing import Any
+from dataclasses import Field, fields
+from typing import Any, TypeAlias
 
 from docutils import nodes
 from sphinx import addnodes
@@ -30,7 +30,7 @@ from .directives import TechspecDirective
 # the closing ``` `` ``` may follow a backtick that belongs to the code (a role)
 _CODE = re.compile(r"``(.+?)``(?!`)")
 
-Cell = str | nodes.Node | Sequence[nodes.Node]
+Cell: TypeAlias = str | nodes.Node | Sequence[nodes.Node]
 
 
 def inline(text: str) -> list[nodes.Node]:
@@ -53,7 +53,9 @@ def _entry(cell: Cell) -> nodes.entry:
     return nodes.entry("", nodes.paragraph("", "", *content))
 
 
-def grid(headers: Sequence[str], rows: Sequence[Sequence[Cell]], classes: Sequence[str] = (), ids: Sequence[str] = ()) -> nodes.table:
+def grid(
+    headers: Sequence[str], rows: Sequence[Sequence[Cell]], classes: Sequence[str] = (), ids: Sequence[str] = ()
+) -> nodes.table:
     """A docutils table; ``ids`` (one per row, may be empty) make rows linkable."""
     table = nodes.table(classes=["techspec-reference", *classes])
     group = nodes.tgroup(cols=len(headers))
@@ -81,8 +83,13 @@ def label(kind: str) -> str:
 def kind_link(kind: str) -> nodes.Node:
     """A link to the kind's section wherever the docs show it; plain text if they do not."""
     return addnodes.pending_xref(
-        "", nodes.literal(kind, kind), refdomain="std", reftype="ref",
-        reftarget=label(kind), refexplicit=True, refwarn=False,
+        "",
+        nodes.literal(kind, kind),
+        refdomain="std",
+        reftype="ref",
+        reftarget=label(kind),
+        refexplicit=True,
+        refwarn=False,
     )
 
 
@@ -99,7 +106,10 @@ class KindsDirective(TechspecDirective):
         if choice in SECTIONS:
             return [self.kind_section(k) for k in KINDS.values() if k.section == choice]
         if choice:
-            self.warn("bad-value", f"techspec-kinds: {choice!r} is neither a kind nor a section (sections: {', '.join(SECTIONS)})")
+            self.warn(
+                "bad-value",
+                f"techspec-kinds: {choice!r} is neither a kind nor a section (sections: {', '.join(SECTIONS)})",
+            )
             return []
         out: list[nodes.Node] = []
         for key, title in SECTIONS.items():
@@ -135,7 +145,9 @@ class KindsDirective(TechspecDirective):
         ]
         listing = nodes.field_list(classes=["techspec-kind-facts"])
         for name, content in facts:
-            listing += nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *content)))
+            listing += nodes.field(
+                "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *content))
+            )
         section += listing
         rows = [
             [
@@ -201,6 +213,10 @@ def config_docs() -> dict[str, str]:
     }
 
 
+def _default(f: Field[Any]) -> Any:
+    return f.default_factory() if callable(f.default_factory) else f.default
+
+
 class ConfigDirective(TechspecDirective):
     """``techspec-config``: every ``techspec_*`` value with its default and docs."""
 
@@ -211,9 +227,16 @@ class ConfigDirective(TechspecDirective):
         rows: list[list[Cell]] = []
         ids = []
         for f in fields(config.TechspecConfig):
-            default: Any = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+            default = _default(f)
             name = f"techspec_{f.name}"
-            rows.append([nodes.literal(name, name), nodes.literal(repr(default), repr(default)), type(default).__name__, docs.get(f.name, "")])
+            rows.append(
+                [
+                    nodes.literal(name, name),
+                    nodes.literal(repr(default), repr(default)),
+                    type(default).__name__,
+                    docs.get(f.name, ""),
+                ]
+            )
             ids.append(make_id(self.env, self.state.document, "confval", name))
         return [grid(["Name", "Default", "Type", "Description"], rows, ["techspec-config"], ids)]
 

@@ -18,7 +18,8 @@ def xref(ref: Ref, generated: bool = True) -> addnodes.pending_xref:
     """A reference resolved by the domain: the same spec as ``ref.docname`` first."""
     node = addnodes.pending_xref(
         "",
-        nodes.inline(ref.text, ref.text, classes=["techspec-ref", f"techspec-ref-{ref.kind}"]),
+        # IDs are shown as typed: no curly quotes from the smartquotes transform
+        nodes.inline(ref.text, ref.text, classes=["techspec-ref", f"techspec-ref-{ref.kind}"], support_smartquotes=False),
         refdomain=DOMAIN,
         reftype=ref.kind,
         reftarget=ref.target,
@@ -79,7 +80,7 @@ def card(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
     head = nodes.paragraph(classes=["techspec-head"])
     head += nodes.inline(kind.title, kind.title, classes=["techspec-kind"])
     head += nodes.Text(" ")
-    head += nodes.strong(item.id, item.id, classes=["techspec-id"])
+    head += nodes.strong(item.id, item.id, classes=["techspec-id"], support_smartquotes=False)
     if item.title != item.id:
         head += nodes.Text(" \N{EM DASH} ")
         head += nodes.inline(item.title, item.title, classes=["techspec-title"])
