@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -167,18 +166,6 @@ def test_parse_never_raises(text: str) -> None:
 
 
 # --- builds ---------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _plain_warnings() -> Iterator[None]:
-    """Sphinx colours warnings unless told not to, and colour codes hide the ``[type]``."""
-    from sphinx._cli.util import colour
-
-    was = colour._COLOURING_DISABLED
-    colour.disable_colour()
-    yield
-    if not was:
-        colour.enable_colour()
 
 
 def copy_root(tmp_path: Path) -> Path:

@@ -22,11 +22,25 @@ from sphinxcontrib_techspec.core.kinds import KINDS, Field, Kind
 nocolor()
 
 #: the subtypes a single directive can produce; every one of them must be expected
-INPUT_SUBTYPES = {"missing-argument", "missing-option", "unknown-option", "bad-value", "bad-choice", "empty-entry", "duplicate-id"}
+INPUT_SUBTYPES = {
+    "missing-argument",
+    "missing-option",
+    "unknown-option",
+    "bad-value",
+    "bad-choice",
+    "empty-entry",
+    "duplicate-id",
+}
 #: an existing item for every kind a field references, declared in targets.rst
 TARGETS = {
-    "component": "svc", "requirement": "REQ-T", "adr": "ADR-T", "error-code": "ERR-T",
-    "db-table": "tbl", "spec": "SPEC-T", "prd": "PRD-T", "sli": "SLI-T",
+    "component": "svc",
+    "requirement": "REQ-T",
+    "adr": "ADR-T",
+    "error-code": "ERR-T",
+    "db-table": "tbl",
+    "spec": "SPEC-T",
+    "prd": "PRD-T",
+    "sli": "SLI-T",
 }
 SCRIPT = "<script>document.title='pwned'</script>"
 HOVER = "<b onmouseover=alert(1)>x</b>"
@@ -43,7 +57,14 @@ def good(kind: Kind, fld: Field) -> str:
         return parser.choices[0]
     if isinstance(parser, v.Integer):
         return str(parser.minimum if parser.minimum is not None else 1)
-    samples = {v.Version: "1.0", v.Date: "2026-01-01", v.Duration: "30d", v.Target: "p95 < 200ms", v.Boolean: "yes", v.Percentage: "99.9%"}
+    samples = {
+        v.Version: "1.0",
+        v.Date: "2026-01-01",
+        v.Duration: "30d",
+        v.Target: "p95 < 200ms",
+        v.Boolean: "yes",
+        v.Percentage: "99.9%",
+    }
     return samples.get(type(parser), "text")
 
 
@@ -93,13 +114,25 @@ def cases(kind: Kind, syntax: str = "rst") -> Iterator[Case]:
     def name(label: str) -> str:
         return argument(kind, f"{kind.name}-{label}-{next(n)}")
 
-    body = "def f(x: int) -> int: ..." if kind.name == "service-interface" else "id: int" if kind.name == "data-schema" else ""
+    body = (
+        "def f(x: int) -> int: ..."
+        if kind.name == "service-interface"
+        else "id: int"
+        if kind.name == "data-schema"
+        else ""
+    )
     body = "CREATE TABLE t (id INT);" if kind.name == "db-table" else body
     yield Case(kind.name, None, dict(base), ["missing-argument"], body)
     yield Case(kind.name, name("ok"), dict(base), [], body)
     for fld in kind.fields:
         if fld.required:
-            yield Case(kind.name, name("missing"), {k: val for k, val in base.items() if k != fld.name}, ["missing-option"], body)
+            yield Case(
+                kind.name,
+                name("missing"),
+                {k: val for k, val in base.items() if k != fld.name},
+                ["missing-option"],
+                body,
+            )
     yield Case(kind.name, name("unknown"), {**base, "colour": "blue"}, ["unknown-option"], body)
     for fld in kind.fields:
         for value, subtype in bad(fld):
@@ -135,7 +168,7 @@ def directive(syntax: str, case: Case) -> list[str]:
     if syntax == "rst":
         lines = [f".. {case.kind}::{arg}", *("   " + o for o in options)]
         return lines + ([""] + ["   " + b for b in body] if body else [])
-    return [f"```{{{case.kind}}}{arg}", *options, *([""] + body if body else []), "```"]
+    return [f"```{{{case.kind}}}{arg}", *options, *(["", *body] if body else []), "```"]
 
 
 def page(syntax: str, title: str, header: list[str], entries: list[Case], project: Project, filename: str) -> None:
@@ -181,7 +214,14 @@ def make_project(syntax: str) -> Project:
         ]
         page(syntax, spec, [], [header, *same], project, f"{spec.lower()}.{ext}")
     # project-scoped kinds: the same ID in another document is a duplicate (the later document's)
-    page(syntax, "Spec twin", [], [Case("spec", "SPEC-T", {"version": "2.0", "status": "draft"}, ["duplicate-id"])], project, f"zz-spec-dup.{ext}")
+    page(
+        syntax,
+        "Spec twin",
+        [],
+        [Case("spec", "SPEC-T", {"version": "2.0", "status": "draft"}, ["duplicate-id"])],
+        project,
+        f"zz-spec-dup.{ext}",
+    )
     names = sorted(n.rsplit(".", 1)[0] for n in project.files)
     toctree = (
         "Index\n=====\n\n.. toctree::\n\n" + "".join(f"   {n}\n" for n in names)
@@ -200,7 +240,11 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def located(result: Build) -> set[tuple[str, int | None, str]]:
-    return {(name, line, (kind or "").removeprefix("techspec.")) for name, line, _, kind in result.located() if kind and kind.startswith("techspec.")}
+    return {
+        (name, line, (kind or "").removeprefix("techspec."))
+        for name, line, _, kind in result.located()
+        if kind and kind.startswith("techspec.")
+    }
 
 
 def test_every_kind_and_subtype_is_exercised(built: tuple[Project, Build]) -> None:
@@ -257,7 +301,9 @@ def test_every_item_with_an_id_is_exported(built: tuple[Project, Build]) -> None
 def test_problems_are_exported_with_the_item(built: tuple[Project, Build]) -> None:
     _, result = built
     items = {(i["kind"], i["id"]): i for i in result.export()["items"]}
-    bad_slo = [i for key, i in items.items() if key[0] == "slo" and "bad-" in key[1] and i["raw"].get("window") == "soon"]
+    bad_slo = [
+        i for key, i in items.items() if key[0] == "slo" and "bad-" in key[1] and i["raw"].get("window") == "soon"
+    ]
     assert bad_slo and [p["subtype"] for p in bad_slo[0]["problems"]] == ["bad-value"]
     assert bad_slo[0]["raw"]["window"] == "soon"
 

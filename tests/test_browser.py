@@ -46,7 +46,8 @@ FILES = {
        ledger
 
     .. topology::
-    """ + PROBE,
+    """
+    + PROBE,
     "checkout.rst": f"""
     Checkout
     ========
@@ -92,11 +93,21 @@ def dump_dom(page: Path, profile: Path) -> BeautifulSoup:
     """The DOM after Chromium loaded the page and ran its scripts."""
     done = subprocess.run(
         [
-            str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
-            "--dump-dom", page.as_uri(),
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            page.as_uri(),
         ],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     assert "<body" in done.stdout, done.stderr[-2000:]
     return BeautifulSoup(done.stdout, "html.parser")
@@ -113,10 +124,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Beau
     return result.outdir, pages
 
 
+def body_data(dom: BeautifulSoup, name: str) -> str:
+    """A ``data-*`` attribute the page's probe script set on ``<body>``."""
+    assert dom.body is not None
+    return str(dom.body.get(f"data-{name}", ""))
+
+
 def test_scripts_run_in_this_browser(site: tuple[Path, dict[str, BeautifulSoup]]) -> None:
     """The control: the page's own script ran, so a silent injected one would have run too."""
     _, pages = site
-    assert pages["index"].body["data-control"] == "scripts-run"
+    assert body_data(pages["index"], "control") == "scripts-run"
 
 
 def test_injected_script_did_not_run(site: tuple[Path, dict[str, BeautifulSoup]]) -> None:
@@ -139,22 +156,22 @@ def test_topology_has_one_box_per_component(site: tuple[Path, dict[str, Beautifu
     dom = pages["index"]
     svg = dom.find("svg", class_="techspec-topology")
     assert svg is not None
-    labels = sorted(node.find("text").get_text() for node in svg.find_all(class_="techspec-topology-node"))
+    labels = sorted(node.find("text").get_text() for node in svg.find_all(class_="techspec-topology-node"))  # type: ignore[union-attr]
     assert labels == ["checkout-api", "ledger", "orders-db"]
-    assert dom.body["data-boxes"] == "3"
-    assert int(dom.body["data-svg-width"]) > 100  # drawn on screen, not collapsed
+    assert body_data(dom, "boxes") == "3"
+    assert int(body_data(dom, "svg-width")) > 100  # drawn on screen, not collapsed
 
 
 def anchors(dom: BeautifulSoup) -> set[str]:
-    return {tag["id"] for tag in dom.find_all(id=True)}
+    return {str(tag["id"]) for tag in dom.find_all(id=True)}
 
 
 def test_links_point_to_existing_anchors(site: tuple[Path, dict[str, BeautifulSoup]]) -> None:
     outdir, pages = site
-    links = []
+    links: list[tuple[str, str]] = []
     for name, dom in pages.items():
         for container in [*dom.find_all(class_="techspec-card"), *dom.find_all("svg", class_="techspec-topology")]:
-            links += [(name, a.get("href") or a.get("xlink:href")) for a in container.find_all("a")]
+            links += [(name, str(a.get("href") or a.get("xlink:href") or "")) for a in container.find_all("a")]
     assert len(links) >= 8
     for source, href in links:
         assert href, source

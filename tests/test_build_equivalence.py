@@ -135,6 +135,9 @@ def test_cards_show_fields_and_links(builds: dict[str, Build]) -> None:
     assert 'reftarget="SPEC-CHECKOUT"' in card  # the owning spec badge
     table = cards(builds["rst"], "checkout")["db-table:orders"]
     assert "total_cents" in table and "orders_buyer_idx" in table
+    # a schema body is parsed into fields, so it is shown as written, not read as markup
+    schema = cards(builds["rst"], "checkout")["data-schema:OrderCreate"]
+    assert "<literal_block" in schema and "<paragraph>\n                    buyer_id" not in schema
 
 
 @pytest.mark.parametrize("syntax", ["rst", "myst", "colon"])
@@ -146,5 +149,11 @@ def test_aggregate_html_is_the_same(builds: dict[str, Build], syntax: str) -> No
 
     assert body(builds[syntax]) == body(builds["rst"])
     shown = body(builds["rst"])
-    for aggregate in ("techspec-table-component", "techspec-topology", "techspec-matrix", "techspec-report-", "techspec-summary-section"):
+    for aggregate in (
+        "techspec-table-component",
+        "techspec-topology",
+        "techspec-matrix",
+        "techspec-report-",
+        "techspec-summary-section",
+    ):
         assert aggregate in shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import Build, build, write_project
+from conftest import build, write_project
 from sphinx.util.console import nocolor
 
 # warnings are matched by text: no ANSI colour codes in them
@@ -132,11 +132,14 @@ def edit(files: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     # change an SLO
     after["checkout.rst"] = files["checkout.rst"].replace("99.9%", "99.95%").replace("30d", "28d")
     # add a component to a spec
-    after["billing.md"] = files["billing.md"] + """
+    after["billing.md"] = (
+        files["billing.md"]
+        + """
     ```{component} tax-engine
     :framework: Rust
     ```
     """
+    )
     # move the ledger spec to a new document; the old one leaves the toctree and the disk
     del after["ledger.rst"]
     after["ledger-v2.md"] = """
@@ -160,7 +163,9 @@ def edit(files: dict[str, str]) -> tuple[dict[str, str], list[str]]:
 
 def main_body(html: str) -> str:
     """The page's own content (sidebars and footers carry build-wide navigation)."""
-    match = re.search(r'<div class="body" role="main">(.*?)</div>\s*</div>\s*</div>\s*<div class="sphinxsidebar"', html, re.S)
+    match = re.search(
+        r'<div class="body" role="main">(.*?)</div>\s*</div>\s*</div>\s*<div class="sphinxsidebar"', html, re.S
+    )
     assert match, "no main body in the page"
     return match.group(1)
 

@@ -9,7 +9,6 @@ from conftest import build, write_project
 from sphinx.util.console import nocolor
 from test_build_incremental import main_body
 
-
 # warnings are matched by text: no ANSI colour codes in them
 nocolor()
 
@@ -49,7 +48,8 @@ def spec(n: int) -> str:
 
 
 FILES = {
-    "index.rst": "Index\n=====\n\n.. toctree::\n\n   overview\n   prd\n" + "".join(f"   spec{n}\n" for n in range(SPECS)),
+    "index.rst": "Index\n=====\n\n.. toctree::\n\n   overview\n   prd\n"
+    + "".join(f"   spec{n}\n" for n in range(SPECS)),
     "overview.rst": """
     Overview
     ========

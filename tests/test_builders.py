@@ -31,7 +31,10 @@ def srcdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def output(result: Build, name: str) -> str:
-    text = "\n".join(p.read_text() for p in sorted(result.outdir.glob("*.*")) if p.name == name or p.suffix in {".txt", ".xhtml"})
+    """The whole document: one file for latex, man, texinfo and singlehtml; every page for text and epub."""
+    text = "\n".join(
+        p.read_text() for p in sorted(result.outdir.glob("*.*")) if p.name == name or p.suffix in {".txt", ".xhtml"}
+    )
     assert text, f"no {name} written"
     return text
 
@@ -54,7 +57,10 @@ def test_builder_writes_cards_and_aggregates(srcdir: Path, buildername: str) -> 
 def test_text_output_has_topology_fallback(srcdir: Path) -> None:
     result = build(srcdir, "text")
     text = (result.outdir / "index.txt").read_text()
-    assert "checkout-api \N{RIGHTWARDS ARROW} ledger, orders-db" in text or "checkout-api \N{RIGHTWARDS ARROW} orders-db, ledger" in text
+    assert (
+        "checkout-api \N{RIGHTWARDS ARROW} ledger, orders-db" in text
+        or "checkout-api \N{RIGHTWARDS ARROW} orders-db, ledger" in text
+    )
     assert "<svg" not in text
     card = (result.outdir / "checkout.txt").read_text()
     assert "Component **checkout-api**" in card and "POST /api/v2/orders" in card

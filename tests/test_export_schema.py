@@ -17,8 +17,20 @@ DDL = "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(10, 2));\nCREAT
 
 #: at least one item of every kind, with every parser exercised
 OPTIONS: list[tuple[str, str, str | None, dict[str, str], str]] = [
-    ("spec", "SPEC-A", "SPEC-A", {"version": "1.2", "status": "current", "prd": "PRD-A@1.0", "adrs": "ADR-1",
-                                  "related": "SPEC-B", "owner": "payments"}, ""),
+    (
+        "spec",
+        "SPEC-A",
+        "SPEC-A",
+        {
+            "version": "1.2",
+            "status": "current",
+            "prd": "PRD-A@1.0",
+            "adrs": "ADR-1",
+            "related": "SPEC-B",
+            "owner": "payments",
+        },
+        "",
+    ),
     ("spec", "SPEC-B", "SPEC-B", {"version": "v2", "status": "draft"}, ""),
     ("prd", "PRD-A", None, {"version": "1.1", "status": "approved", "title": "Checkout"}, ""),
     ("requirement", "REQ-1", None, {"prd": "PRD-A", "priority": "must"}, ""),
@@ -93,7 +105,11 @@ def test_export_fields_are_parsed_values() -> None:
 
 def test_export_links() -> None:
     links = ex.export(Index(items()), "shop")["links"]
-    api = {(link["target"], link["status"], link["resolved"]) for link in links if link["source"] == ["component", "SPEC-A::api"] and link["field"] == "depends-on"}
+    api = {
+        (link["target"], link["status"], link["resolved"])
+        for link in links
+        if link["source"] == ["component", "SPEC-A::api"] and link["field"] == "depends-on"
+    }
     assert api == {("db", "ok", "SPEC-A::db"), ("ghost", "unknown", None)}
 
 

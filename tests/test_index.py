@@ -7,8 +7,14 @@ from sphinxcontrib_techspec.core.kinds import KINDS
 from sphinxcontrib_techspec.core.model import Item, build_item
 
 
-def make(kind: str, item_id: str, spec: str | None, options: dict[str, str] | None = None,
-         docname: str | None = None, lineno: int = 1) -> Item:
+def make(
+    kind: str,
+    item_id: str,
+    spec: str | None,
+    options: dict[str, str] | None = None,
+    docname: str | None = None,
+    lineno: int = 1,
+) -> Item:
     item = build_item(KINDS[kind], item_id, options or {}, "", docname or f"specs/{spec or 'none'}", lineno)
     item.spec = spec
     return item

@@ -18,9 +18,30 @@ def subtypes(item: Item) -> list[str]:
 
 def test_the_contract_kinds_are_declared() -> None:
     expected = {
-        "spec", "prd", "requirement", "adr", "component", "api-endpoint", "service-interface", "data-schema",
-        "error-code", "db-table", "migration", "retention", "sli", "slo", "circuit-breaker", "retry-policy",
-        "timeout", "auth", "data-class", "secret", "audit-event", "test-strategy", "benchmark", "quality-gate",
+        "spec",
+        "prd",
+        "requirement",
+        "adr",
+        "component",
+        "api-endpoint",
+        "service-interface",
+        "data-schema",
+        "error-code",
+        "db-table",
+        "migration",
+        "retention",
+        "sli",
+        "slo",
+        "circuit-breaker",
+        "retry-policy",
+        "timeout",
+        "auth",
+        "data-class",
+        "secret",
+        "audit-event",
+        "test-strategy",
+        "benchmark",
+        "quality-gate",
     }
     assert set(KINDS) == expected
 
@@ -155,7 +176,9 @@ def test_api_endpoint_argument() -> None:
     assert item.id == "get /api/v1/orders/{id}"
 
 
-@pytest.mark.parametrize(("argument", "message"), [("FETCH /x", "is not one of"), ("GET", "METHOD /path"), ("GET orders", "METHOD /path")])
+@pytest.mark.parametrize(
+    ("argument", "message"), [("FETCH /x", "is not one of"), ("GET", "METHOD /path"), ("GET orders", "METHOD /path")]
+)
 def test_api_endpoint_bad_argument(argument: str, message: str) -> None:
     item = build("api-endpoint", argument, {"auth": "bearer"})
     assert subtypes(item) == ["bad-value"]

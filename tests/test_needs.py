@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,30 @@ def test_needs_json_holds_items_with_fields_and_links(payments: Path) -> None:
     assert needs["TS_REQUIREMENT_REQ_1"]["prd"] == ["TS_PRD_PRD_1"]
     assert needs["TS_SPEC_SPEC_PAY"]["status"] == "current"
     assert needs["TS_SLI_SPEC_PAY__CHECKOUT_LATENCY"]["ts_description"] == "p95 of checkout"
+
+
+#: stands in for Graphviz's ``dot`` (not installed here): writes the DOT source into the SVG
+FAKE_DOT = """\
+#!{python}
+import sys
+code = sys.stdin.read()
+for arg in sys.argv[1:]:
+    if arg.startswith("-o") and not arg.endswith(".map"):
+        open(arg[2:], "w").write("<svg><!--" + code.replace("--", "- -") + "--></svg>")
+"""
+
+
+def test_needflow_draws_items_and_their_links(payments: Path, tmp_path: Path) -> None:
+    dot = tmp_path / "dot"
+    dot.write_text(FAKE_DOT.format(python=sys.executable))
+    dot.chmod(0o755)
+    index = payments / "index.rst"
+    index.write_text(index.read_text() + '\n.. needflow::\n   :engine: graphviz\n   :filter: type == "ts-component"\n')
+    result = build(payments, graphviz_dot=str(dot), graphviz_output_format="svg")
+    assert result.warnings == ""
+    (svg,) = (result.outdir / "_images").glob("needflow-*.svg")
+    edges = set(re.findall(r'"(TS_\w+)" -> "(TS_\w+)"', svg.read_text()))
+    assert edges == {(API, DB), (WRITER, API)}
 
 
 def test_the_spec_directive_stays_ours_in_either_order(payments: Path) -> None:

@@ -34,9 +34,28 @@ def all_parsers() -> list[v.Parser]:
 PARSERS = all_parsers()
 
 NASTY = [
-    "<script>alert(1)</script>", "a, ,b", "p95 <", "1e309s", "9" * 400 + "s", "< " + "9" * 400 + " rps",
-    "p" + "9" * 400 + " < 1s", "9" * 5000, "1.2.3@4", "SPEC::ID", "\u0660\u0661s", "99.9\u066a", "nan%",
-    "inf rps", "\x00", "\u20135s", "5\u00a0m", "@", "@@", ",,,", "p95 < 9e9", "v" + "1." * 300 + "1",
+    "<script>alert(1)</script>",
+    "a, ,b",
+    "p95 <",
+    "1e309s",
+    "9" * 400 + "s",
+    "< " + "9" * 400 + " rps",
+    "p" + "9" * 400 + " < 1s",
+    "9" * 5000,
+    "1.2.3@4",
+    "SPEC::ID",
+    "\u0660\u0661s",
+    "99.9\u066a",
+    "nan%",
+    "inf rps",
+    "\x00",
+    "\u20135s",
+    "5\u00a0m",
+    "@",
+    "@@",
+    ",,,",
+    "p95 < 9e9",
+    "v" + "1." * 300 + "1",
 ]
 # text that looks like what users type, and text that does not
 tricky = st.one_of(
@@ -111,7 +130,9 @@ def targets(draw: st.DrawFn) -> dict[str, Any]:
         value = draw(duration_grid)
     else:
         value = draw(numbers)
-    percentile = draw(st.one_of(st.none(), st.integers(1, 100), st.sampled_from([99.9, 99.99, 0.5]))) if unit == "s" else None
+    percentile = (
+        draw(st.one_of(st.none(), st.integers(1, 100), st.sampled_from([99.9, 99.99, 0.5]))) if unit == "s" else None
+    )
     return {"percentile": percentile, "comparator": comparator, "value": value, "unit": unit}
 
 
@@ -153,7 +174,12 @@ item_ids = st.text(min_size=1, max_size=30).filter(lambda s: s.strip())
 
 
 @SETTINGS
-@given(st.sampled_from(sorted(KINDS)), item_ids, st.dictionaries(option_names, option_values, max_size=6), st.text(max_size=200))
+@given(
+    st.sampled_from(sorted(KINDS)),
+    item_ids,
+    st.dictionaries(option_names, option_values, max_size=6),
+    st.text(max_size=200),
+)
 def test_build_item_never_raises_and_keeps_the_id(kind: str, item_id: str, options: dict[str, str], body: str) -> None:
     item = build_item(KINDS[kind], item_id, options, body, "doc", 3)
     assert item.id == item_id.strip()
@@ -168,8 +194,17 @@ def test_build_item_never_raises_and_keeps_the_id(kind: str, item_id: str, optio
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(sorted(KINDS)), item_ids, st.dictionaries(option_names, option_values, max_size=4),
-                          st.sampled_from(["A", "B", None])), max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(KINDS)),
+            item_ids,
+            st.dictionaries(option_names, option_values, max_size=4),
+            st.sampled_from(["A", "B", None]),
+        ),
+        max_size=8,
+    )
+)
 def test_export_of_any_items_validates(entries: list[tuple[str, str, dict[str, str], str | None]]) -> None:
     items = []
     for kind, item_id, options, spec in entries:
@@ -192,7 +227,7 @@ def test_find_cycles_returns_real_cycles(graph: dict[str, list[str]]) -> None:
     for cycle in cycles:
         assert cycle[0] == min(cycle)
         assert len(set(cycle)) == len(cycle)
-        for a, b in zip(cycle, cycle[1:] + cycle[:1]):
+        for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True):
             assert b in graph.get(a, [])
         assert not seen & set(cycle), "one cycle per strongly connected set"
         seen |= set(cycle)

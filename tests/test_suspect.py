@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -121,18 +120,6 @@ def test_cards_show_the_pin() -> None:
 
 
 # --- builds ---------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _plain_warnings() -> Iterator[None]:
-    """Sphinx colours warnings unless told not to, and colour codes hide the ``[type]``."""
-    from sphinx._cli.util import colour
-
-    was = colour._COLOURING_DISABLED
-    colour.disable_colour()
-    yield
-    if not was:
-        colour.enable_colour()
 
 
 PRD_DOC = """\

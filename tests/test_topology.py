@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -51,11 +52,13 @@ def test_no_cycles() -> None:
 
 
 def test_build_graph_marks_other_and_unknown_nodes() -> None:
-    index = Index([
-        component("api", "A", "db, ghost, B::cache", "FastAPI"),
-        component("db", "A"),
-        component("cache", "B", framework="Redis"),
-    ])
+    index = Index(
+        [
+            component("api", "A", "db, ghost, B::cache", "FastAPI"),
+            component("db", "A"),
+            component("cache", "B", framework="Redis"),
+        ]
+    )
     graph = t.build_graph(index, ["A"])
     status = {key: (node.label, node.sublabel, node.status) for key, node in graph.nodes.items()}
     assert status == {
@@ -81,7 +84,9 @@ def test_layout_puts_dependants_above_dependencies() -> None:
 
 
 def test_layout_of_a_cycle_keeps_one_edge_upwards() -> None:
-    graph = t.build_graph(Index([component("a", depends="b"), component("b", depends="c"), component("c", depends="a")]))
+    graph = t.build_graph(
+        Index([component("a", depends="b"), component("b", depends="c"), component("c", depends="a")])
+    )
     t.layout(graph)
     assert [graph.nodes[k].layer for k in ("S::a", "S::b", "S::c")] == [0, 1, 2]
     assert t.back_edges(graph) == {("S::c", "S::a")}
@@ -93,7 +98,7 @@ def test_layout_boxes_do_not_overlap() -> None:
     width, _ = t.layout(graph)
     row = sorted((n for n in graph.nodes.values() if n.layer == 0), key=lambda n: n.x)
     assert len(row) == 5
-    for left, right in zip(row, row[1:]):
+    for left, right in itertools.pairwise(row):
         assert left.x + left.width <= right.x
     assert row[-1].x + row[-1].width <= width
 
@@ -135,7 +140,7 @@ def path_points(drawing: str) -> dict[str, list[tuple[float, float]]]:
         if title is None:
             continue
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
-        out[title.text or ""] = list(zip(numbers[::2], numbers[1::2]))
+        out[title.text or ""] = list(zip(numbers[::2], numbers[1::2], strict=True))
     return out
 
 
@@ -157,7 +162,7 @@ def test_cycle_edges_are_red_and_bend_around_the_boxes() -> None:
     box = boxes(drawing)
     assert drawing.count('stroke="#c0392b" stroke-width="1.5" marker-end') == 3
     # the upward edge c -> a leaves c's right side and enters a's right side, passing right of b
-    (x1, y1), (c1x, _), (c2x, _), (x2, y2) = points["c depends on a"]
+    (x1, _), (c1x, _), (c2x, _), (x2, _) = points["c depends on a"]
     assert x1 == box["S::c"][2] and x2 == box["S::a"][2]
     assert min(c1x, c2x) > max(box[k][2] for k in box)
     # and the drawing is wide enough to hold the bend
@@ -168,7 +173,7 @@ def test_cycle_edges_are_red_and_bend_around_the_boxes() -> None:
 def test_self_dependency_is_a_loop_beside_its_box() -> None:
     drawing = t.svg(t.build_graph(Index([component("a", depends="a")])), href)
     (x1, y1), (c1x, _), (c2x, _), (x2, y2) = path_points(drawing)["a depends on a"]
-    left, top, right, bottom = boxes(drawing)["S::a"]
+    _, top, right, bottom = boxes(drawing)["S::a"]
     assert x1 == x2 == right
     assert top < y1 < y2 < bottom
     assert c1x > right and c2x > right

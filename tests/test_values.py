@@ -38,7 +38,7 @@ def test_whole_durations_are_integers() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "30", "d", "30x", "abc", "1h x", "x 1h", "1h,30m", "-5s", "1e3s", "5mins", "١٢s"],
+    ["", "   ", "30", "d", "30x", "abc", "1h x", "x 1h", "1h,30m", "-5s", "1e3s", "5mins", "\u0661\u0662s"],
 )
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(ValueError):
@@ -81,7 +81,7 @@ def test_parse_percentage(text: str, value: float) -> None:
     assert v.parse_percentage(text) == value
 
 
-@pytest.mark.parametrize("text", ["99.9", "%", "abc%", "1e2%", "-5%", "100.1%", "", "٥%"])
+@pytest.mark.parametrize("text", ["99.9", "%", "abc%", "1e2%", "-5%", "100.1%", "", "\u0665%"])
 def test_parse_percentage_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         v.parse_percentage(text)
@@ -140,7 +140,7 @@ def test_target_format() -> None:
         ("p 95 < 1s", "not a target"),
         ("p95 < 400ms < 3", "not a target"),
         ("< 150%", "between 0% and 100%"),
-        ("p٩٥ < 1s", "not a target"),
+        ("p\u0669\u0665 < 1s", "not a target"),
     ],
 )
 def test_target_refuses(text: str, message: str) -> None:
@@ -156,7 +156,7 @@ def test_version(text: str, value: str) -> None:
     assert v.Version().parse(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "v", "1..2", "1.2.", "abc", "1.2-", "1.2-rc 1", "١.٢"])
+@pytest.mark.parametrize("text", ["", "v", "1..2", "1.2.", "abc", "1.2-", "1.2-rc 1", "\u0661.\u0662"])
 def test_version_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         v.Version().parse(text)
@@ -186,7 +186,9 @@ def test_date(text: str, value: str) -> None:
     assert v.Date().parse(text) == value
 
 
-@pytest.mark.parametrize("text", ["2026-02-30", "2026-1-1", "20261125", "2026-W01-1", "", "2026-11-25T10:00", "tomorrow"])
+@pytest.mark.parametrize(
+    "text", ["2026-02-30", "2026-1-1", "20261125", "2026-W01-1", "", "2026-11-25T10:00", "tomorrow"]
+)
 def test_date_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="ISO date"):
         v.Date().parse(text)
@@ -198,8 +200,17 @@ def test_date_schema() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("yes", True), ("No", False), ("TRUE", True), ("off", False), ("on", True), ("1", True), ("0", False),
-     ("", True), ("  ", True)],
+    [
+        ("yes", True),
+        ("No", False),
+        ("TRUE", True),
+        ("off", False),
+        ("on", True),
+        ("1", True),
+        ("0", False),
+        ("", True),
+        ("  ", True),
+    ],
 )
 def test_boolean(text: str, value: bool) -> None:
     assert v.Boolean().parse(text) is value
@@ -241,8 +252,14 @@ def test_http_status(text: str, value: int) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("99", "below the minimum of 100"), ("600", "above the maximum of 599"), ("2xx", "whole number"),
-     ("200.0", "whole number"), ("", "whole number"), ("٢٠٠", "whole number")],
+    [
+        ("99", "below the minimum of 100"),
+        ("600", "above the maximum of 599"),
+        ("2xx", "whole number"),
+        ("200.0", "whole number"),
+        ("", "whole number"),
+        ("٢٠٠", "whole number"),
+    ],
 )
 def test_http_status_refuses(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -286,7 +303,9 @@ def test_versioned_reference(text: str, value: dict[str, object]) -> None:
     assert parser.parse(parser.format(value)) == value
 
 
-@pytest.mark.parametrize(("text", "message"), [("@1.2", "names no ID"), ("PRD-A@x", "not a version"), ("", "names no ID")])
+@pytest.mark.parametrize(
+    ("text", "message"), [("@1.2", "names no ID"), ("PRD-A@x", "not a version"), ("", "names no ID")]
+)
 def test_versioned_reference_refuses(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         v.VersionedReference().parse(text)

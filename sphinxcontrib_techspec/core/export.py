@@ -73,6 +73,7 @@ def schema() -> dict[str, Any]:
             "anchor": {"type": "string"},
             "fields": {"type": "object"},
             "raw": {"type": "object", "additionalProperties": {"type": "string"}},
+            "body": {"type": "string", "description": "the directive body as written"},
             "fingerprint": {"type": "string"},
             "problems": {"type": "array", "items": problem},
             "pins": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}},

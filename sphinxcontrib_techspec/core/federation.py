@@ -99,6 +99,8 @@ def load(name: str, data: Any, base: str) -> list[Item]:
                 title=entry["title"],
                 fields=entry["fields"],
                 raw=entry.get("raw", {}),
+                # the body keeps the fingerprint equal to the exporter's, so pins on imported items hold
+                body=entry.get("body", ""),
                 anchor=entry.get("anchor", ""),
                 external=name,
                 url=page_url(data, entry, base),

@@ -91,6 +91,7 @@ class Item:
             "anchor": self.anchor,
             "fields": self.fields,
             "raw": self.raw,
+            "body": self.body,
             "fingerprint": self.fingerprint,
             "problems": [p.to_json() for p in self.problems],
         }

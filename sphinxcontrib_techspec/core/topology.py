@@ -41,12 +41,16 @@ class Graph:
     edges: list[tuple[str, str]] = field(default_factory=list)
 
     def cycles(self) -> list[list[str]]:
-        return find_cycles({k: [b for a, b in self.edges if a == k] for k in self.nodes})
+        successors: dict[str, list[str]] = {k: [] for k in self.nodes}
+        for a, b in self.edges:
+            successors[a].append(b)
+        return find_cycles(successors)
 
 
 def build_graph(index: Index, specs: Iterable[str] | None = None) -> Graph:
     graph = Graph()
     chosen = index.of_kind("component", specs)
+    seen: set[tuple[str, str]] = set()
     for item in chosen:
         graph.nodes[item.qualified_id] = Node(item.qualified_id, item.id, item.fields.get("framework", ""), item)
     for link in index.links:
@@ -60,8 +64,10 @@ def build_graph(index: Index, specs: Iterable[str] | None = None) -> Graph:
                 if target
                 else Node(key, link.target, "not declared", None, "unknown")
             )
-        if (link.source.qualified_id, key) not in graph.edges:
-            graph.edges.append((link.source.qualified_id, key))
+        edge = (link.source.qualified_id, key)
+        if edge not in seen:
+            seen.add(edge)
+            graph.edges.append(edge)
     return graph
 
 
@@ -266,7 +272,7 @@ def svg(graph: Graph, href: Callable[[Item], str | None]) -> str:
         "<defs><marker id='ts-arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='8' "
         "markerHeight='8' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' fill='#555'/></marker></defs>",
     ]
-    cyclic = {(a, b) for cycle in graph.cycles() for a, b in zip(cycle, cycle[1:] + cycle[:1])}
+    cyclic = {(a, b) for cycle in graph.cycles() for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)}
     for a, b, points in paths:
         src, dst = graph.nodes[a], graph.nodes[b]
         (x1, y1), (c1x, c1y), (c2x, c2y), (x2, y2) = ((x + ox, y + oy) for x, y in points)

@@ -370,7 +370,7 @@ class VersionedReference(Parser):
         }
 
     def format(self, value: JSON) -> str:
-        return value["id"] + (f"@{value['version']}" if value["version"] else "")
+        return str(value["id"]) + (f"@{value['version']}" if value["version"] else "")
 
 
 @dataclass(frozen=True)

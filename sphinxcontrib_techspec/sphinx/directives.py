@@ -67,8 +67,10 @@ class ItemDirective(TechspecDirective):
     def body_nodes(self, text: str) -> list[nodes.Node]:
         if not text.strip():
             return []
-        if self.kind.body != "prose":
-            block = nodes.literal_block(text, text, language=self.kind.body, classes=["techspec-body"])
+        if self.kind.body != "prose" or self.kind.body_fields:
+            # code, or a body the kind parses (a schema's fields): shown as written, never read as markup
+            language = self.kind.body if self.kind.body != "prose" else "text"
+            block = nodes.literal_block(text, text, language=language, classes=["techspec-body"])
             self.set_source_info(block)
             return [block]
         return list(self.parse_content_to_nodes(allow_section_headings=False))

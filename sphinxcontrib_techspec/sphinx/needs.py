@@ -269,7 +269,7 @@ def set_links(app: Sphinx, needs: Mapping[str, Any]) -> None:
         source, target = link.source, link.item
         if source.external or target is None:
             continue
-        ident = target.id if target in index.outside.values() else need_id(target)
+        ident = target.id if index.outside.get((target.kind, target.id)) is target else need_id(target)
         if ident in needs:
             wanted.setdefault(need_id(source), {}).setdefault(field_name(link.field), []).append(ident)
     for ident, links in wanted.items():
