@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from typing import Any
+
 import pytest
 
 from sphinxcontrib_techspec.core.kinds import COMMON_NAMES, KINDS, SECTIONS
@@ -323,3 +327,22 @@ def test_to_json() -> None:
 def test_split_target() -> None:
     assert split_target("SPEC-A::GET /x") == ("SPEC-A", "GET /x")
     assert split_target(" x ") == (None, "x")
+
+
+def test_huge_durations_stay_exact_integers() -> None:
+    """A huge base doubled 99 times is still an exact integer, not an overflow."""
+    item = build("retry-policy", "r", {"max-retries": "100", "base": "1" + "0" * 300 + "s"})
+    assert item.problems == []
+    base = item.fields["base"]
+    assert isinstance(base, int) and base > 10**299
+    assert item.fields["worst-case-delay"] == base * (2**100 - 1)
+    json.dumps(item.to_json(), allow_nan=False)
+
+
+@pytest.mark.parametrize("derive", [lambda fields: {"x": 1 / 0}, lambda fields: {"x": float("inf")}])
+def test_derived_values_that_fail_keep_the_item(derive: Any) -> None:
+    kind = dataclasses.replace(KINDS["sli"], derived=derive)
+    item = build_item(kind, "availability", {"kind": "availability"}, "", "doc", 1)
+    assert [p.subtype for p in item.problems] == ["bad-value"]
+    assert "too large" in item.problems[0].message
+    assert item.fields == {"kind": "availability"}

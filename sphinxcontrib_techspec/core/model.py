@@ -166,7 +166,13 @@ def build_item(
         except ValueError as error:
             problem("bad-value", f"body: {error}")
     if kind.derived:
-        item.fields.update(kind.derived(item.fields))
+        try:
+            derived = kind.derived(item.fields)
+            json.dumps(derived, allow_nan=False)  # an overflow to infinity is no JSON number
+        except (ArithmeticError, ValueError):
+            problem("bad-value", "the values are too large to compute what follows from them")
+        else:
+            item.fields.update(derived)
     item.title = item.fields.get("title") or item.id
     return item
 

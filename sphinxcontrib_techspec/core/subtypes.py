@@ -15,6 +15,7 @@ SUBTYPES: dict[str, str] = {
     "or an aggregate option names an unknown kind or column.",
     "bad-choice": "A value is not in the option's closed vocabulary (statuses, classifications, ...).",
     "empty-entry": "A comma-separated list has empty entries, as in ``a, , b``; they are dropped.",
+    "raw-markup": "Raw HTML (or other raw markup) in an item's body: it is shown as text, never injected into the page.",
     "spec-scope": "A document declares more than one spec; its items belong to the first.",
     # cross-document
     "duplicate-id": "A second item of the same kind and ID in one scope (the project for specs, PRDs, "
@@ -52,8 +53,9 @@ SUBTYPES: dict[str, str] = {
     "tiny-error-budget": "An availability SLO whose error budget is under 60 seconds of full outage over its window.",
     # configuration and environment
     "config": "A ``techspec_*`` configuration value has the wrong type; the default is used.",
-    "needs": "With sphinx-needs loaded, an item's need ID (``TS_<KIND>_<ID>``) is already taken by another need; "
-    "the item stays a techspec item but is not added as a need.",
+    "needs": "With sphinx-needs loaded: an item's need ID (``TS_<KIND>_...``) is already taken, or sphinx-needs "
+    "refuses the need (e.g. ``needs_id_regex``), so the item is not a need; or a configured need type is named like "
+    "a techspec directive and is dropped.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
 }

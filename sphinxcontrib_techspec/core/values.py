@@ -41,6 +41,8 @@ _FALSE = {"no", "false", "off", "0", "n"}
 
 def _number(value: float) -> int | float:
     """Whole numbers export as integers, so ``30d`` is ``2592000`` not ``2592000.0``."""
+    if isinstance(value, int):
+        return value  # float() of a huge int would overflow
     return int(value) if float(value).is_integer() else round(value, 9)
 
 

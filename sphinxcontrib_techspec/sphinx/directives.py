@@ -73,7 +73,17 @@ class ItemDirective(TechspecDirective):
             block = nodes.literal_block(text, text, language=language, classes=["techspec-body"])
             self.set_source_info(block)
             return [block]
-        return list(self.parse_content_to_nodes(allow_section_headings=False))
+        # raw HTML in an item body (MyST passes it through) would reach the page
+        # unescaped: it is shown as text instead
+        holder = nodes.container("", *self.parse_content_to_nodes(allow_section_headings=False))
+        raws = list(holder.findall(nodes.raw))
+        for raw in raws:
+            inline = isinstance(raw.parent, nodes.TextElement)
+            text = raw.astext()
+            raw.replace_self((nodes.literal if inline else nodes.literal_block)(text, text, classes=["techspec-raw"]))
+        if raws:
+            self.warn("raw-markup", f"{self.kind.name}: raw markup in the body is shown as text, not injected")
+        return list(holder.children)
 
 
 def item_directive(kind: Kind) -> type[ItemDirective]:

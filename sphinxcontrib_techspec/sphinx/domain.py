@@ -26,7 +26,8 @@ from sphinx.util.nodes import make_refnode
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem, split_target
-from .render import Ref, xref
+from ..core.present import Ref
+from .render import xref
 
 logger = logging.getLogger(__name__)
 

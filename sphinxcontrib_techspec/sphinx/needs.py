@@ -3,7 +3,7 @@
 Everything is derived from :data:`~sphinxcontrib_techspec.core.kinds.KINDS` in one
 loop: a need type ``ts-<kind>`` per kind, declaring the kind's fields (need fields)
 and reference fields (need link types) on that type alone, so the project's own
-needs carry none of them.
+need directives take none of them as options.
 
 * Need types are added to ``needs_types`` at ``config-inited``, after sphinx-needs
   resolved it (priority 12) and before it registers the types (500). sphinx-needs'
