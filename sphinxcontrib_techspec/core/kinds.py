@@ -157,29 +157,53 @@ _CREATE_INDEX = re.compile(
     r"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+ON\s+(\w+)\s*\(([^)]*)\)", re.I
 )
 _COLUMN = re.compile(r"(\S+)\s+([^\s(]+(?:\s*\([^)]*\))?)(.*)", re.S)
-_CONSTRAINT_WORDS = ("PRIMARY", "FOREIGN", "UNIQUE", "CONSTRAINT", "CHECK", "INDEX", "KEY")
+_CREATE_TABLE = re.compile(r"CREATE\s+(?:TEMPORARY\s+|TEMP\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\w.\"`]+\s*\(", re.I)
+
+
+def _is_constraint(part: str) -> bool:
+    """``PRIMARY KEY (id)``, ``CHECK (x > 0)``, ``CONSTRAINT c ...``, MySQL ``KEY k (c)``; a
+    column merely named ``key`` or ``check`` (followed by its type) is not one."""
+    words = part.split()
+    head, after = words[0].upper(), (words[1] if len(words) > 1 else "")
+    rest = part[len(words[0]) :].lstrip()
+    if head == "CONSTRAINT":
+        return True
+    if head in ("PRIMARY", "FOREIGN"):
+        return after.upper().startswith("KEY")
+    if head in ("UNIQUE", "CHECK", "EXCLUDE", "INDEX", "KEY"):
+        # a constraint goes on with "(", KEY/INDEX, or an index name then "("; a column with its type
+        named = head in ("INDEX", "KEY", "UNIQUE") and re.match(r"[\w\"`]+\s*\(", rest) is not None
+        return rest.startswith("(") or after.upper() in ("KEY", "INDEX") or named
+    return False
+
+
+def _split_top_level(text: str) -> list[str]:
+    depth, current, parts = 0, "", []
+    for char in text:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
 
 
 def _ddl(body: str) -> dict[str, Any]:
-    """Columns and indexes from ``CREATE TABLE`` / ``CREATE INDEX`` statements."""
+    """Columns of the first ``CREATE TABLE`` and every ``CREATE INDEX``."""
     columns = []
-    start = body.find("(")
-    end = body.rfind(")", 0, body.upper().find("CREATE INDEX") if "CREATE INDEX" in body.upper() else None)
-    if start >= 0 and end > start:
-        depth, current, parts = 0, "", []
-        for char in body[start + 1 : end]:
-            depth += char == "("
-            depth -= char == ")"
-            if char == "," and depth == 0:
-                parts.append(current)
-                current = ""
-            else:
-                current += char
-        parts.append(current)
-        for part in parts:
+    match = _CREATE_TABLE.search(body)
+    if match:
+        depth, end = 1, match.end()
+        while end < len(body) and depth:
+            depth += body[end] == "("
+            depth -= body[end] == ")"
+            end += 1
+        for part in _split_top_level(body[match.end() : end - 1]):
             # the type keeps its arguments: ``numeric(10, 2)`` is one type, not ``numeric(10,``
             column = _COLUMN.match(part.strip())
-            if column and column.group(1).upper() not in _CONSTRAINT_WORDS:
+            if column and not _is_constraint(part.strip()):
                 name, type_, rest = column.groups()
                 columns.append({"name": name, "type": " ".join(type_.split()), "constraints": " ".join(rest.split())})
     indexes = [

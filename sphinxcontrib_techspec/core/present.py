@@ -7,7 +7,7 @@ about docutils.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .index import Index
 from .kinds import KINDS, SECTIONS, Field
@@ -32,7 +32,7 @@ class Invalid:
     text: str
 
 
-Cell = Union[str, Ref, Invalid]
+Cell = str | Ref | Invalid
 
 #: columns every table may ask for, beside the kind's fields
 META_COLUMNS = ("id", "spec", "title", "docname")

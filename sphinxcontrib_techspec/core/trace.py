@@ -184,7 +184,8 @@ def report(index: Index, specs: list[str] | None = None, prds: list[str] | None 
     cover = coverage(index, prds)
     head = Section("coverage", "Requirement coverage", ["PRD", "Satisfied", "Requirements", "Coverage"])
     for prd, (hit, total) in sorted(cover.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
-        name: list[Cell] = [Ref("prd", prd, prd, index.get("prd", prd).docname if index.get("prd", prd) else "")] if prd else ["All PRDs"]
+        prd_item = index.get("prd", prd) if prd else None
+        name: list[Cell] = [Ref("prd", prd, prd, prd_item.docname if prd_item else "")] if prd else ["All PRDs"]
         head.rows.append([name, [str(hit)], [str(total)], [percent(hit, total)]])
     hit, total = cover[None]
     head.summary = [f"{hit} of {total} requirements satisfied ({percent(hit, total)})."]
@@ -211,8 +212,8 @@ def matrix(index: Index, rows: str, specs: list[str] | None, prds: list[str] | N
                 pinned += ([", "] if pinned else []) + [Ref("prd", link.target, link.target, spec.docname)]
                 if link.version:
                     pinned.append(f" @{link.version}" + (" (stale)" if is_stale(link) else ""))
-            reqs = sorted({l.item.id for l in index.links if l.field == "satisfies" and l.item and l.source.spec == spec.id})
-            adrs = sorted({l.item.id for l in index.links if l.field in CITING_FIELDS and l.item and l.source.spec == spec.id})
+            reqs = sorted({link.item.id for link in index.links if link.field == "satisfies" and link.item and link.source.spec == spec.id})
+            adrs = sorted({link.item.id for link in index.links if link.field in CITING_FIELDS and link.item and link.source.spec == spec.id})
             count = sum(1 for i in index.items if i.spec == spec.id and i is not spec)
             out.append([
                 [self_ref(spec)], [spec.fields.get("version", "")], pinned,
@@ -223,7 +224,7 @@ def matrix(index: Index, rows: str, specs: list[str] | None, prds: list[str] | N
     if rows == "adr":
         headers = ["ADR", "Status", "Cited by", "Superseded by"]
         for adr in index.of_kind("adr"):
-            sources = [l.source for l in cited.get(adr.id, []) if _in_scope(l.source, specs)]
+            sources = [link.source for link in cited.get(adr.id, []) if _in_scope(link.source, specs)]
             successor = adr.fields.get("superseded-by")
             out.append([
                 [self_ref(adr)], [adr.fields.get("status", "")],
@@ -241,7 +242,7 @@ def matrix(index: Index, rows: str, specs: list[str] | None, prds: list[str] | N
             for link in pins:
                 if link.source.id == spec_id and link.target == req.fields.get("prd") and link.version:
                     spec_cells.append(f" @{link.version}" + (" (stale)" if is_stale(link) else ""))
-        adrs = sorted({l.item.id for l in index.links if l.field in CITING_FIELDS and l.item and (l.source.spec in spec_ids)})
+        adrs = sorted({link.item.id for link in index.links if link.field in CITING_FIELDS and link.item and (link.source.spec in spec_ids)})
         prd = req.fields.get("prd")
         out.append([
             [Ref("prd", prd, prd, req.docname)] if prd else [],

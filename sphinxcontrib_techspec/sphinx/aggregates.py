@@ -11,6 +11,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..core import present, topology, trace
 from ..core.index import Index
+from ..core.kinds import KINDS
 from ..core.model import Item, Problem
 from .domain import get_domain, warn
 from .nodes import techspec_aggregate
@@ -53,11 +54,11 @@ def _empty(text: str) -> list[nodes.Node]:
 
 def render_table(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
     kind = node["argument"]
-    if kind not in present.KINDS:
+    if kind not in KINDS:
         return _empty(f"(no table: {kind!r} is not a kind)")
     headers, rows = present.table(index, kind, node.get("spec"), node.get("columns") or None)
     if not rows:
-        return _empty(f"No {present.KINDS[kind].title} items.")
+        return _empty(f"No {KINDS[kind].title} items.")
     return [table(headers, rows, [f"techspec-table-{kind}"])]
 
 
@@ -98,9 +99,9 @@ def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate
     out: list[nodes.Node] = []
     for section, kinds in present.spec_summary(index, spec):
         out.append(nodes.rubric(section, section, classes=["techspec-summary-section"]))
-        for title, items in kinds:
+        for _title, items in kinds:
             kind = items[0].kind
-            headers, rows = present.table(index, kind, [spec], ["id", *present.KINDS[kind].default_columns])
+            headers, rows = present.table(index, kind, [spec], ["id", *KINDS[kind].default_columns])
             out.append(table(headers, rows, [f"techspec-table-{kind}"]))
     return out or _empty(f"Spec {spec} declares no items yet.")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -33,9 +34,13 @@ class TechspecConfig:
     import_max_bytes: int = field(default=20_000_000, metadata={"rebuild": ""})
 
 
+def _default(f: Field[Any]) -> Any:
+    return f.default_factory() if f.default_factory is not MISSING else f.default
+
+
 def register(app: Sphinx) -> None:
     for f in fields(TechspecConfig):
-        default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+        default = _default(f)
         rebuild = f.metadata.get("rebuild", "env")
         types = (int, float) if isinstance(default, float) else (type(default),)
         app.add_config_value(f"techspec_{f.name}", default, rebuild, types=types)
@@ -47,7 +52,7 @@ def validate(app: Sphinx, config: Config) -> None:
     for f in fields(TechspecConfig):
         name = f"techspec_{f.name}"
         value = getattr(config, name)
-        default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+        default = _default(f)
         expected = (int, float) if isinstance(default, float) else type(default)
         if not isinstance(value, expected) or (isinstance(default, bool) is not isinstance(value, bool)):
             warn(Problem("config", f"{name} must be a {type(default).__name__}, not {value!r}; using {default!r}"))

@@ -63,7 +63,7 @@ class TechspecDomain(Domain):
     label = "Tech spec"
     object_types = {name: ObjType(kind.title, name, "ref") for name, kind in KINDS.items()}
     roles = {**{name: TechspecRole() for name in KINDS}, "ref": TechspecRole()}
-    initial_data: dict[str, Any] = {"docs": {}, "snapshot": {}}
+    initial_data = {"docs": {}, "snapshot": {}}
     data_version = 1
 
     _index: Index | None = None

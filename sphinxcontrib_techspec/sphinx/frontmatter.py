@@ -35,8 +35,9 @@ def read_front_matter(text: str) -> dict[str, Any] | None:
 
 def spec_options(data: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     """(spec ID, options as strings) from front matter, or None if it declares no spec."""
-    block = data.get("techspec") if isinstance(data.get("techspec"), dict) else data
-    spec_id = block.get("spec") if isinstance(block, dict) else None
+    nested = data.get("techspec")
+    block: dict[str, Any] = nested if isinstance(nested, dict) else data
+    spec_id = block.get("spec")
     if not spec_id:
         return None
     fields = {f.name for f in KINDS["spec"].fields}

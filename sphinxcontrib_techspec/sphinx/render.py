@@ -74,7 +74,7 @@ def _row(cells: Sequence[Sequence[Cell]]) -> nodes.row:
 def card(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
     """An item as a compact card: kind and ID, owning spec, fields, body."""
     kind = item.declaration
-    node = techspec_item(classes=["techspec", f"techspec-{item.kind}"], ids=[item.anchor] if item.anchor else [])
+    node: techspec_item = techspec_item(classes=["techspec", f"techspec-{item.kind}"], ids=[item.anchor] if item.anchor else [])
     node["kind"] = item.kind
     node["techspec_id"] = item.id
     head = nodes.paragraph(classes=["techspec-head"])
