@@ -76,6 +76,8 @@ def write_project(srcdir: Path, files: dict[str, str], conf: str = BASE_CONF) ->
 def build(srcdir: Path, buildername: str = "html", parallel: int = 0, freshenv: bool = False, **confoverrides: Any) -> Build:
     """Build ``srcdir`` into ``srcdir/_build/<buildername>`` (reused: incremental)."""
     warning = StringIO()
+    # Sphinx 7.4 prints [type.subtype] only when asked; every test reads it
+    confoverrides.setdefault("show_warning_types", True)
     app = SphinxTestApp(
         buildername,
         srcdir=srcdir,

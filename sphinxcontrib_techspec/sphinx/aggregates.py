@@ -13,17 +13,23 @@ from ..core import present, topology, trace
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem
+from ..core.present import Ref
 from .domain import get_domain, warn
 from .nodes import techspec_aggregate
-from .render import cell_nodes, table
+from .render import cell_nodes, ref_text, table, xref
 
 
 class AggregateTransform(SphinxPostTransform):
-    # before Sphinx resolves references (priority 10): our cells are pending_xrefs
+    # before Sphinx resolves references (priority 10): a cell that does not
+    # resolve here is left to it as a pending_xref
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
+        data = domain.docs.get(self.env.docname)
+        if data is None or not data.aggregates:
+            return  # the directive flags its page: no need to walk every page's tree
+        self._uris: dict[str, str] = {}
         for node in list(self.document.findall(techspec_aggregate)):
             specs = node.get("spec")
             if specs:
@@ -37,6 +43,25 @@ class AggregateTransform(SphinxPostTransform):
         # Sphinx 9 deprecates ``.app`` on transforms; 7.4 and 8 have no ``env._app``
         app = getattr(self.env, "_app", None) or self.app
         return app.builder
+
+    def link(self, ref: Ref) -> nodes.Node:
+        """A cell's link, made at once: the index is complete when a page is written,
+        and a pending_xref round trip per cell is most of a big table's cost."""
+        domain = get_domain(self.env)
+        item = domain.index.resolve(ref.kind, ref.target, domain.doc_spec(ref.docname)).item
+        if item is None:
+            return xref(ref)  # unresolved: Sphinx's own path (missing-reference handlers)
+        if item.external or item.docname == self.env.docname:
+            return domain.link(self.builder, self.env.docname, item, ref_text(ref))
+        # what make_refnode makes, with the URI of each target page computed once
+        uri = self._uris.get(item.docname)
+        if uri is None:
+            uri = self._uris[item.docname] = self.builder.get_relative_uri(self.env.docname, item.docname)
+        node = nodes.reference("", "", internal=True, refuri=f"{uri}#{item.anchor}" if item.anchor else uri)
+        if item.title:
+            node["reftitle"] = item.title
+        node += ref_text(ref)
+        return node
 
     def href(self, item: Item) -> str | None:
         if item.external:
@@ -59,7 +84,7 @@ def render_table(t: AggregateTransform, index: Index, node: techspec_aggregate) 
     headers, rows = present.table(index, kind, node.get("spec"), node.get("columns") or None)
     if not rows:
         return _empty(f"No {KINDS[kind].title} items.")
-    return [table(headers, rows, [f"techspec-table-{kind}"])]
+    return [table(headers, rows, [f"techspec-table-{kind}"], t.link)]
 
 
 def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
@@ -73,16 +98,19 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
     # the same graph as text: the fallback for builders that cannot show SVG
     # and the accessible reading of the picture everywhere else
     listing = nodes.bullet_list(classes=["techspec-topology-list"])
+    successors: dict[str, list[str]] = {}
+    for a, b in graph.edges:
+        successors.setdefault(a, []).append(b)
     for key in sorted(graph.nodes):
         graph_node = graph.nodes[key]
-        deps = [graph.nodes[b] for a, b in graph.edges if a == key]
+        deps = [graph.nodes[b] for b in successors.get(key, [])]
         cells: list[present.Cell] = [present.self_ref(graph_node.item) if graph_node.item else graph_node.label]
         if deps:
             cells.append(" \N{RIGHTWARDS ARROW} ")
             for i, dep in enumerate(deps):
                 cells.extend([", "] if i else [])
                 cells.append(present.self_ref(dep.item) if dep.item else f"{dep.label} (not declared)")
-        listing += nodes.list_item("", nodes.paragraph("", "", *cell_nodes(cells)))
+        listing += nodes.list_item("", nodes.paragraph("", "", *cell_nodes(cells, t.link)))
     if t.builder.format == "html":
         details = nodes.container(classes=["techspec-topology-text"])
         details += listing
@@ -102,7 +130,7 @@ def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate
         for _title, items in kinds:
             kind = items[0].kind
             headers, rows = present.table(index, kind, [spec], ["id", *KINDS[kind].default_columns])
-            out.append(table(headers, rows, [f"techspec-table-{kind}"]))
+            out.append(table(headers, rows, [f"techspec-table-{kind}"], t.link))
     return out or _empty(f"Spec {spec} declares no items yet.")
 
 
@@ -110,7 +138,7 @@ def render_matrix(t: AggregateTransform, index: Index, node: techspec_aggregate)
     headers, rows = trace.matrix(index, node.get("rows") or "prd", node.get("spec"), node.get("prd"))
     if not rows:
         return _empty("Nothing to trace yet.")
-    return [table(headers, rows, ["techspec-matrix"])]
+    return [table(headers, rows, ["techspec-matrix"], t.link)]
 
 
 def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
@@ -119,9 +147,9 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
     for section in report:
         out.append(nodes.rubric(section.title, section.title, classes=["techspec-report-section"]))
         if section.summary:
-            out.append(nodes.paragraph("", "", *cell_nodes(section.summary)))
+            out.append(nodes.paragraph("", "", *cell_nodes(section.summary, t.link)))
         if section.rows:
-            out.append(table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
+            out.append(table(section.headers, section.rows, [f"techspec-report-{section.name}"], t.link))
         elif not section.summary:
             out.extend(_empty("None."))
     return out

@@ -158,7 +158,10 @@ class TechspecDomain(Domain):
         if resolution.status == "ambiguous" and not generated:
             where = ", ".join(sorted(str(c.spec) for c in resolution.candidates))
             warn(Problem("ambiguous-ref", f"{target!r} exists in several specs ({where}); write SPEC::{target} to choose"), node)
-        item = resolution.item
+        return self.link(builder, fromdocname, resolution.item, contnode)
+
+    def link(self, builder: Builder, fromdocname: str, item: Item, contnode: Element) -> Element:
+        """The reference node to ``item``; aggregates call it directly, with no pending_xref."""
         if item.external:
             ref = nodes.reference("", "", internal=False, refuri=item.url or "", reftitle=item.title, classes=["techspec-external"])
             ref += contnode

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from docutils import nodes
 from sphinx import addnodes
@@ -14,12 +14,17 @@ from .nodes import techspec_item
 DOMAIN = "techspec"
 
 
+def ref_text(ref: Ref) -> nodes.inline:
+    """The text of a link: the same whether it is resolved late or at once."""
+    # IDs are shown as typed: no curly quotes from the smartquotes transform
+    return nodes.inline(ref.text, ref.text, classes=["techspec-ref", f"techspec-ref-{ref.kind}"], support_smartquotes=False)
+
+
 def xref(ref: Ref, generated: bool = True) -> addnodes.pending_xref:
     """A reference resolved by the domain: the same spec as ``ref.docname`` first."""
     node = addnodes.pending_xref(
         "",
-        # IDs are shown as typed: no curly quotes from the smartquotes transform
-        nodes.inline(ref.text, ref.text, classes=["techspec-ref", f"techspec-ref-{ref.kind}"], support_smartquotes=False),
+        ref_text(ref),
         refdomain=DOMAIN,
         reftype=ref.kind,
         reftarget=ref.target,
@@ -33,11 +38,20 @@ def xref(ref: Ref, generated: bool = True) -> addnodes.pending_xref:
     return node
 
 
-def cell_nodes(cells: Sequence[Cell]) -> list[nodes.Node]:
+#: how a Ref cell becomes a node: a pending_xref by default; aggregates, written
+#: when the index is complete, link at once
+Linker = Callable[[Ref], nodes.Node]
+
+
+def _text(cells: Sequence[Cell]) -> str:
+    return "".join(cell if isinstance(cell, str) else cell.text for cell in cells)
+
+
+def cell_nodes(cells: Sequence[Cell], link: Linker = xref) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     for cell in cells:
         if isinstance(cell, Ref):
-            out.append(xref(cell))
+            out.append(link(cell))
         elif isinstance(cell, Invalid):
             out.append(nodes.inline(cell.text, cell.text, classes=["techspec-invalid"]))
         else:
@@ -45,28 +59,33 @@ def cell_nodes(cells: Sequence[Cell]) -> list[nodes.Node]:
     return out
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Sequence[Cell]]], classes: Sequence[str] = ()) -> nodes.table:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[Sequence[Cell]]], classes: Sequence[str] = (), link: Linker = xref
+) -> nodes.table:
     """A plain docutils table of cells: every builder knows how to write it."""
     table_node = nodes.table(classes=["techspec-table", *classes])
     group = nodes.tgroup(cols=len(headers))
     table_node += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
+    for column, header in enumerate(headers):
+        # widths in characters: the text and LaTeX writers lay columns out by them
+        # (Sphinx 7.4's text writer never finishes wrapping into 1-character columns)
+        longest = max([len(header), *(len(_text(row[column])) for row in rows)])
+        group += nodes.colspec(colwidth=min(max(longest, 4), 40))
     head = nodes.thead()
     group += head
     head += _row([[h] for h in headers])
     body = nodes.tbody()
     group += body
     for row in rows:
-        body += _row(row)
+        body += _row(row, link)
     return table_node
 
 
-def _row(cells: Sequence[Sequence[Cell]]) -> nodes.row:
+def _row(cells: Sequence[Sequence[Cell]], link: Linker = xref) -> nodes.row:
     row = nodes.row()
     for cell in cells:
         entry = nodes.entry()
-        entry += nodes.paragraph("", "", *cell_nodes(cell))
+        entry += nodes.paragraph("", "", *cell_nodes(cell, link))
         row += entry
     return row
 
