@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sphinx
 from conftest import ROOTS, Build, build
 
 from sphinxcontrib_techspec.core.model import Item
@@ -30,6 +31,11 @@ WRITER = "TS_COMPONENT_SPEC_LEDGER__WRITER"
 def copy_root(name: str, dest: Path) -> Path:
     shutil.copytree(ROOTS / name, dest)
     return dest
+
+
+#: Sphinx 7.4 writes nothing when no document is outdated, so sphinx-needs' builder
+#: then leaves no needs.json after an html build of the same environment
+OLD_SPHINX = sphinx.version_info < (8,)
 
 
 def needs_json(result: Build) -> dict[str, dict[str, Any]]:
@@ -183,7 +189,7 @@ def test_incremental_build_relinks_unchanged_pages(payments: Path) -> None:
     second = build(payments)
     assert second.warnings == ""
     assert 'href="reqs.html#REQ_AUDIT"' in second.html("index")
-    third = build(payments, "needs")
+    third = build(payments, "needs", freshenv=OLD_SPHINX)
     assert needs_json(third)[API]["satisfies"] == ["REQ_AUDIT", "REQ_LOGIN", "TS_REQUIREMENT_REQ_1"]
     assert needs_json(third)["REQ_AUDIT"]["satisfies_back"] == [API]
 
@@ -228,7 +234,7 @@ def test_external_needs_import_our_items_and_satisfy_counts(tmp_path: Path) -> N
     # ... and sphinx-needs counts it: the imported requirement's back link
     start = html.index('data-need-id="P1_REQ_LOGIN"')
     assert 'href="#TS_COMPONENT_SPEC_APP__WEB"' in html[start : html.index("</tr>", start)]
-    needs = needs_json(build(checkout, "needs", needs_external_needs=external))
+    needs = needs_json(build(checkout, "needs", freshenv=OLD_SPHINX, needs_external_needs=external))
     assert needs["TS_COMPONENT_SPEC_APP__WEB"]["satisfies"] == ["P1_REQ_LOGIN", "TS_REQUIREMENT_REQ_A"]
 
 

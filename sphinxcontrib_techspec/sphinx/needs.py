@@ -28,6 +28,7 @@ import hashlib
 import keyword
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -202,7 +203,7 @@ class ItemNeeds(SphinxTransform):
                 docname=item.docname,
                 lineno=item.lineno,
                 id=ident,
-                doctype=self.env.doc2path(item.docname).suffix,
+                doctype=Path(self.env.doc2path(item.docname)).suffix,  # a str on Sphinx 7.4
                 content=item.body,
                 status=item.raw.get("status", "").strip() or None,
                 sections=_sections(card),
