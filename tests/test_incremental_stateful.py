@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,7 +59,7 @@ PRDS = ("PRD-A", "PRD-B")
 VERSIONS = ("1.0", "1.1", "2.0")
 ADRS = ("ADR-1", "ADR-2", "ADR-3")
 #: requirement IDs the rules draw from; some are never declared (unknown-ref)
-REQ_IDS = ("REQ-1", "REQ-2", "REQ-3", "REQ-4", "REQ-5")
+REQ_IDS = ("REQ-1", "REQ-2", "REQ-3", "REQ-4", "REQ-5", "EXT-REQ")
 
 OVERVIEW = """\
 Overview
@@ -125,6 +126,8 @@ class Project:
     adrs: dict[str, ADR] = field(default_factory=dict)
     #: imported components: ID -> the requirements they satisfy
     external: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the import also declares requirement EXT-REQ (local items may satisfy it)
+    external_requirement: bool = False
     next_doc: int = 0
 
     def files(self) -> dict[str, str]:
@@ -134,7 +137,7 @@ class Project:
             "overview.rst": OVERVIEW,
             "prd.rst": self.prd_page(),
             "adr.rst": self.adr_page(),
-            "ext/techspec.json": json.dumps(export_of(self.external), indent=2, sort_keys=True) + "\n",
+            "ext/techspec.json": json.dumps(export_of(self.external, self.external_requirement), indent=2, sort_keys=True) + "\n",
         }
         for docname, spec in self.specs.items():
             out[f"{docname}.md" if spec.myst else f"{docname}.rst"] = spec_page(docname, spec)
@@ -186,6 +189,8 @@ def spec_page(docname: str, spec: Spec) -> str:
         out = [f"# {title}", ""]
         for kind, item_id, options in items:
             out += [f"```{{{kind}}} {item_id}", *(f":{k}: {v}" for k, v in options.items()), "```", ""]
+        # an aggregate on a spec page too, reading the document's own spec
+        out += ["```{spec-summary}", "```", ""]
     else:
         out = [title, "=" * len(title), ""]
         for kind, item_id, options in items:
@@ -193,8 +198,8 @@ def spec_page(docname: str, spec: Spec) -> str:
     return "\n".join(out)
 
 
-def export_of(external: dict[str, tuple[str, ...]]) -> dict[str, Any]:
-    """A hand-written ``techspec.json`` of project ``ext``: one spec and its components."""
+def export_of(external: dict[str, tuple[str, ...]], requirement: bool = False) -> dict[str, Any]:
+    """A hand-written ``techspec.json`` of project ``ext``: one spec, its components, maybe a requirement."""
     spec = {
         "kind": "spec", "id": "SPEC-EXT", "spec": "SPEC-EXT", "docname": "index", "lineno": 4, "title": "SPEC-EXT",
         "anchor": "techspec-spec-SPEC-EXT", "fields": {"version": "1.0", "status": "current"},
@@ -211,20 +216,37 @@ def export_of(external: dict[str, tuple[str, ...]]) -> dict[str, Any]:
             "kind": "component", "id": comp_id, "spec": "SPEC-EXT", "docname": "components", "lineno": 10 + 5 * n,
             "title": comp_id, "anchor": f"techspec-component-{comp_id}", "fields": fields, "raw": raw, "body": "",
         })
+    if requirement:
+        items.append({
+            "kind": "requirement", "id": "EXT-REQ", "spec": None, "docname": "prd", "lineno": 3, "title": "EXT-REQ",
+            "anchor": "techspec-requirement-EXT-REQ", "fields": {"prd": "PRD-EXT"}, "raw": {"prd": "PRD-EXT"},
+            "body": "Imported requirement.",
+        })
     return {"schema": "techspec/1", "project": "ext", "items": items, "pages": {"index": "index.html", "components": "components/"}}
 
 
 def initial() -> Project:
+    """A start with a finding of each traceability kind, for the rules to move around."""
     return Project(
         specs={
+            # stale-prd (PRD-A is at 1.1), cites ADR-1
             "spec-0": Spec("SPEC-A", "PRD-A@1.0", ("ADR-1",), (Component("api", ("store",), ("REQ-1",)), Component("store"))),
-            "spec-1": Spec("SPEC-B", "PRD-A", (), (Component("worker", ("SPEC-A::store",), ("REQ-2",)),), myst=True),
+            # suspect-link (a pin REQ-2 never had); an ``api`` of its own
+            "spec-1": Spec("SPEC-B", "PRD-A", (), (Component("worker", ("SPEC-A::store",), ("REQ-2@abcdef",)), Component("api")), myst=True),
+            # ambiguous-ref (two ``api``), superseded-adr (ADR-3), spec-without-prd
+            "spec-2": Spec("SPEC-C", "", ("ADR-3",), (Component("gateway", ("api",)),)),
         },
-        prds={"PRD-A": "1.0", "PRD-B": "1.0"},
-        requirements={"REQ-1": Requirement("PRD-A"), "REQ-2": Requirement("PRD-A"), "REQ-3": Requirement("PRD-B", "should")},
-        adrs={"ADR-1": ADR(), "ADR-2": ADR()},
+        prds={"PRD-A": "1.1", "PRD-B": "1.0"},
+        # uncovered-requirement: REQ-4
+        requirements={
+            "REQ-1": Requirement("PRD-A"), "REQ-2": Requirement("PRD-A"),
+            "REQ-3": Requirement("PRD-B", "should"), "REQ-4": Requirement("PRD-B"),
+        },
+        # uncited-adr: ADR-2
+        adrs={"ADR-1": ADR(), "ADR-2": ADR(), "ADR-3": ADR("superseded", "ADR-2")},
         external={"ext-gateway": ("REQ-3",)},
-        next_doc=2,
+        external_requirement=True,
+        next_doc=3,
     )
 
 
@@ -290,7 +312,8 @@ def compare(root: Path, files: dict[str, str]) -> Compared:
     clean = build(write_project(clean_dir, files))
 
     # a real incremental build: no configuration change forcing a full one
-    assert "configuration has changed" not in incremental.app.status.getvalue()
+    status = incremental.app.status.getvalue()
+    assert "configuration has changed" not in status and "config changed" not in status  # Sphinx 9, 7.4
     clean_warnings = warnings_of(clean, clean_dir)
     # the generated sources are valid item by item: every warning is cross-document
     assert [w for w in clean_warnings if subtype(w) not in CROSS_DOCUMENT] == []
@@ -298,7 +321,7 @@ def compare(root: Path, files: dict[str, str]) -> Compared:
         assert warnings_of(incremental, inc_dir) == clean_warnings
     else:
         # nothing to read, so no consistency check and no warning: Sphinx's own rule
-        assert "no targets are out of date" in incremental.app.status.getvalue()
+        assert "no targets are out of date" in status
         assert warnings_of(incremental, inc_dir) == []
     assert (incremental.outdir / "techspec.json").read_text() == (clean.outdir / "techspec.json").read_text()
     overview = main_content(clean, "overview", clean_dir)
@@ -328,7 +351,8 @@ class AlwaysCurrent(RuleBasedStateMachine):
 
     def rebuild(self) -> None:
         self.last = compare(self.root, self.project.files())
-        # --hypothesis-show-statistics: which findings the runs reached
+        # --hypothesis-show-statistics: which rules ran and which findings the runs reached
+        event(f"rule: {sys._getframe(1).f_code.co_name}")
         for found in sorted({subtype(w) for w in self.last.warnings}):
             event(f"finding: {found}")
 
@@ -383,6 +407,20 @@ class AlwaysCurrent(RuleBasedStateMachine):
         docname, spec = self.spec_at(pick)
         written = f"{prd}@{version}" if prd and version else prd
         self.project.specs[docname] = replace(spec, prd=written, adrs=tuple(adrs))
+        self.rebuild()
+
+    @rule(pick=st.integers(0, 9), spec_id=st.sampled_from(SPEC_IDS))
+    def rename_spec(self, pick: int, spec_id: str) -> None:
+        """Every item of the document moves to another spec (maybe one another document declares)."""
+        docname, spec = self.spec_at(pick)
+        self.project.specs[docname] = replace(spec, id=spec_id)
+        self.rebuild()
+
+    @rule(pick=st.integers(0, 9))
+    def toggle_syntax(self, pick: int) -> None:
+        """``spec-N.rst`` becomes ``spec-N.md`` (or back): the same document from another file."""
+        docname, spec = self.spec_at(pick)
+        self.project.specs[docname] = replace(spec, myst=not spec.myst)
         self.rebuild()
 
     @precondition(lambda self: len(self.project.specs) < 4)
@@ -446,6 +484,11 @@ class AlwaysCurrent(RuleBasedStateMachine):
         self.project.external[comp_id] = tuple(satisfies)
         self.rebuild()
 
+    @rule()
+    def toggle_external_requirement(self) -> None:
+        self.project.external_requirement = not self.project.external_requirement
+        self.rebuild()
+
     @precondition(lambda self: bool(self.project.external))
     @rule(pick=st.integers(0, 9))
     def remove_external(self, pick: int) -> None:
@@ -495,8 +538,49 @@ def test_hand_written_export_is_valid() -> None:
 
 
 def test_initial_project_has_findings(tmp_path: Path) -> None:
-    """The starting point already exercises the findings the rules then move around."""
+    """The start already shows one finding of each traceability kind, for the rules to move around."""
     result = compare(tmp_path, initial().files())
-    subtypes = {subtype(w) for w in result.warnings}
-    assert {"stale-prd", "uncited-adr", "unknown-ref"} <= subtypes or {"uncited-adr"} <= subtypes
-    assert "ext-gateway" in result.overview
+    assert sorted(map(subtype, result.warnings)) == [
+        "ambiguous-ref", "spec-without-prd", "stale-prd", "superseded-adr", "suspect-link", "uncited-adr",
+        "uncovered-requirement",
+    ]
+    assert "ext-gateway" in result.overview and "EXT-REQ" in result.overview
+
+
+def test_fixed_sequence_stays_current(tmp_path: Path) -> None:
+    """One deterministic walk through the edits the random runs may not reach in a CI-sized run,
+    each checked against a clean build and against what it must show."""
+    project = initial()
+    first = compare(tmp_path, project.files())
+    old_pin = next(i["fingerprint"] for i in first.export["items"] if i["id"] == "REQ-2")
+
+    # only a requirement's text changes: its fingerprint, so the suspect link's advice, moves
+    project.requirements["REQ-2"] = Requirement("PRD-A", text="The system does it fast.")
+    step = compare(tmp_path, project.files())
+    new_pin = next(i["fingerprint"] for i in step.export["items"] if i["id"] == "REQ-2")
+    assert new_pin != old_pin and new_pin in step.overview and old_pin not in step.overview
+
+    # acknowledging it clears the finding
+    worker = replace(project.specs["spec-1"].components[0], satisfies=(f"REQ-2@{new_pin}",))
+    project.specs["spec-1"] = replace(project.specs["spec-1"], components=(worker, *project.specs["spec-1"].components[1:]))
+    step = compare(tmp_path, project.files())
+    assert "suspect-link" not in map(subtype, step.warnings)
+
+    # the imported requirement goes: the local item satisfying it now names nothing
+    project.specs["spec-2"] = replace(project.specs["spec-2"], components=(Component("gateway", ("SPEC-A::api",), ("EXT-REQ",)),))
+    step = compare(tmp_path, project.files())
+    assert "EXT-REQ" in step.overview and "unknown-ref" not in map(subtype, step.warnings)
+    project.external_requirement = False
+    step = compare(tmp_path, project.files())
+    assert [w for w in step.warnings if "EXT-REQ" in w and subtype(w) == "unknown-ref"]
+
+    # an ADR is superseded; a spec still cites it
+    project.adrs["ADR-1"] = ADR("superseded", "ADR-2")
+    step = compare(tmp_path, project.files())
+    assert any("ADR-1" in w and subtype(w) == "superseded-adr" for w in step.warnings)
+
+    # the spec other components depend on goes, from disk and toctree
+    del project.specs["spec-0"]
+    step = compare(tmp_path, project.files())
+    assert "spec-0.html" not in step.overview
+    assert any("SPEC-A::api" in w and subtype(w) == "unknown-ref" for w in step.warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,7 +120,7 @@ def build_item(
     def problem(subtype: str, message: str) -> None:
         problems.append(Problem(subtype, f"{kind.name} {item.id!r}: {message}", docname, lineno))
 
-    raw = {name: _as_text(value) for name, value in options.items()}
+    raw = {name: as_text(value) for name, value in options.items()}
     item.raw = raw
     for name, text in raw.items():
         fld = kind.field(name)
@@ -177,12 +178,12 @@ def build_item(
     return item
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
     """Option values are strings, but a MyST YAML options block may give numbers or lists."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(map(_as_text, value))
+        return ", ".join(map(as_text, value))
     return str(value)
 
 
@@ -195,6 +196,30 @@ def _strip_pins(item: Item, name: str, text: str) -> str:
             item.pins.setdefault(name, {})[target.strip()] = pin.strip()
         kept.append(target if sep else entry)
     return ",".join(kept)
+
+
+_OPTION_LINE = re.compile(r":(?P<name>[^:\s][^:]*?):(?:\s+(?P<value>.*?))?\s*$")
+
+
+def read_option_lines(lines: list[str]) -> tuple[dict[str, str], int]:
+    """Leading ``:name: value`` lines, as docutils and MyST write directive
+    options (a value may go on over deeper-indented lines), and how many lines
+    they take. Names are not checked here: an unknown option is a warning for
+    the caller, never a refused directive."""
+    options: dict[str, str] = {}
+    used, name = 0, None
+    for line in lines:
+        match = _OPTION_LINE.match(line)
+        if match:
+            name = match["name"]
+            options[name] = match["value"] or ""
+        elif name is not None and line[:1].isspace() and line.strip():
+            options[name] = f"{options[name]} {line.strip()}".strip()
+        else:
+            break
+        used += 1
+    # a value quoted whole (as MyST's YAML options needed for ``>= 500 rps``) is unquoted
+    return {k: v[1:-1] if len(v) > 1 and v[0] == v[-1] and v[0] in "'\"" else v for k, v in options.items()}, used
 
 
 def split_target(target: str) -> tuple[str | None, str]:

@@ -5,32 +5,77 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
 from ..core.kinds import KINDS, Kind
-from ..core.model import Item, Problem, build_item
+from ..core.model import Item, Problem, build_item, read_option_lines
 from ..core.values import ListOf, Text
 from .domain import get_domain, warn
+from .frontmatter import read_yaml_options
 from .nodes import techspec_aggregate
 from .render import card
 
 
-class AnyOption(dict[str, Any]):
-    """An option spec that accepts every option name as a plain string.
+class TechspecDirective(SphinxDirective):
+    """Shared base: options read by us, located warnings.
 
-    docutils (and MyST) refuse the whole directive when an option is unknown or
-    its converter raises; that would lose the item. Every value is taken as
-    written and validated in ``run()``, where a problem is a warning.
+    Options are not declared to docutils or MyST (``option_spec`` is None):
+    both refuse a whole directive when an option is unknown or its converter
+    raises, which would lose the item, and docutils parses every option block
+    with a nested state machine, the dearest part of reading a directive. The
+    ``:name: value`` lines are read here instead, the same way for both
+    syntaxes, and every value is validated by the kind's parsers.
     """
 
-    def __missing__(self, key: str) -> Any:
-        return directives.unchanged
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = None
 
+    def run(self) -> list[nodes.Node]:
+        self.take_options()
+        return self.techspec_run()
 
-class TechspecDirective(SphinxDirective):
-    """Shared base: located warnings."""
+    def techspec_run(self) -> list[nodes.Node]:
+        raise NotImplementedError
+
+    def take_options(self) -> None:
+        """Options from the argument's tail (reST) or the body's head (MyST, or
+        reST with a blank line before them); MyST's ``---`` YAML block too."""
+        options: dict[str, str] = {}
+        lines = self.arguments[0].splitlines() if self.arguments else []
+        first = next((i for i, line in enumerate(lines) if read_option_lines([line])[1]), len(lines))
+        argument = " ".join(line.strip() for line in lines[:first]).strip()
+        stray: list[str] = []
+        if first < len(lines):
+            options, used = read_option_lines(lines[first:])
+            stray = lines[first + used :]
+        elif self.content and self.content[0].strip() == "---":
+            end = next((i for i in range(1, len(self.content)) if self.content[i].strip() == "---"), 0)
+            if end:
+                data = read_yaml_options("\n".join(self.content[1:end]))
+                if data is None:
+                    self.warn("bad-value", f"{self.name}: the options block is not a YAML mapping")
+                options = data or {}
+                self.content, self.content_offset = self.content[end + 1 :], self.content_offset + end + 1
+        elif self.content:
+            options, used = read_option_lines(list(self.content))
+            self.content, self.content_offset = self.content[used:], self.content_offset + used
+        if stray:
+            # reST lines right after the options, with no blank line: the body's start
+            source, _ = self.get_source_info()
+            start = self.lineno + first + len(lines) - len(stray)
+            head = StringList(stray, items=[(source, start + i) for i in range(len(stray))])
+            self.content = head + (StringList([""], items=[(source, start + len(stray))]) + self.content if self.content else StringList())
+            self.content_offset = start - 1
+        blank = next((i for i, line in enumerate(self.content) if line.strip()), len(self.content))
+        if blank:
+            # MyST keeps the blank line between the options and the body
+            self.content, self.content_offset = self.content[blank:], self.content_offset + blank
+        self.arguments = [argument] if argument else []
+        self.options = options
 
     def warn(self, subtype: str, message: str) -> None:
         warn(Problem(subtype, message), self.get_location())
@@ -38,11 +83,8 @@ class TechspecDirective(SphinxDirective):
 
 class ItemDirective(TechspecDirective):
     kind: ClassVar[Kind]
-    optional_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
 
-    def run(self) -> list[nodes.Node]:
+    def techspec_run(self) -> list[nodes.Node]:
         kind = self.kind
         docname = self.env.docname
         item_id = self.arguments[0].strip() if self.arguments else ""
@@ -90,7 +132,7 @@ def item_directive(kind: Kind) -> type[ItemDirective]:
     return type(
         f"{kind.name.title().replace('-', '')}Directive",
         (ItemDirective,),
-        {"kind": kind, "option_spec": AnyOption({f.name: directives.unchanged for f in kind.fields})},
+        {"kind": kind},
     )
 
 
@@ -101,9 +143,10 @@ class AggregateDirective(TechspecDirective):
     aggregate: ClassVar[str]
     #: option name -> whether it is a comma-separated list
     declared: ClassVar[dict[str, bool]] = {}
-    has_content = False
 
-    def run(self) -> list[nodes.Node]:
+    def techspec_run(self) -> list[nodes.Node]:
+        if "\n".join(self.content).strip():
+            self.warn("bad-value", f"{self.name}: takes no content; it is ignored")
         node = techspec_aggregate()
         node["aggregate"] = self.aggregate
         node["argument"] = self.arguments[0].strip() if self.arguments else ""
@@ -130,13 +173,10 @@ class AggregateDirective(TechspecDirective):
         """Option checks that need no other document."""
 
 
-def aggregate_directive(name: str, declared: dict[str, bool], arguments: int = 0, check: Any = None) -> type[AggregateDirective]:
+def aggregate_directive(name: str, declared: dict[str, bool], check: Any = None) -> type[AggregateDirective]:
     attrs: dict[str, Any] = {
         "aggregate": name,
         "declared": declared,
-        "option_spec": AnyOption({o: directives.unchanged for o in declared}),
-        "optional_arguments": arguments,
-        "final_argument_whitespace": False,
     }
     if check:
         attrs["check"] = check
@@ -159,9 +199,9 @@ def _check_table(self: AggregateDirective, node: techspec_aggregate) -> None:
 
 
 AGGREGATES: dict[str, type[AggregateDirective]] = {
-    "techspec-table": aggregate_directive("table", {"spec": True, "columns": True}, 1, _check_table),
+    "techspec-table": aggregate_directive("table", {"spec": True, "columns": True}, _check_table),
     "topology": aggregate_directive("topology", {"spec": True}),
     "traceability-matrix": aggregate_directive("matrix", {"spec": True, "prd": True, "rows": False}),
     "traceability-report": aggregate_directive("report", {"spec": True, "prd": True}),
-    "spec-summary": aggregate_directive("summary", {}, 1),
+    "spec-summary": aggregate_directive("summary", {}),
 }

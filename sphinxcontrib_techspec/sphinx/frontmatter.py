@@ -16,7 +16,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import make_id
 
 from ..core.kinds import KINDS
-from ..core.model import Problem, build_item
+from ..core.model import Problem, as_text, build_item
 from .domain import get_domain, warn
 
 
@@ -33,6 +33,17 @@ def read_front_matter(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def read_yaml_options(text: str) -> dict[str, str] | None:
+    """A MyST ``---`` options block: a YAML mapping, values as option strings."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {str(key): as_text(value) for key, value in data.items()}
+
+
 def spec_options(data: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     """(spec ID, options as strings) from front matter, or None if it declares no spec."""
     nested = data.get("techspec")
@@ -45,7 +56,7 @@ def spec_options(data: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     for key, value in block.items():
         if key == "spec" or (block is data and key not in fields):
             continue
-        options[key] = ", ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+        options[key] = as_text(value)
     return str(spec_id), options
 
 
