@@ -21,7 +21,7 @@ from ..core import adrfiles
 from ..core.kinds import KINDS
 from ..core.model import Problem, build_item
 from .domain import get_domain, warn
-from .render import card
+from .render import placeholder
 
 
 def is_adr_file(docname: str, patterns: list[str]) -> bool:
@@ -70,7 +70,7 @@ class ADRFiles(SphinxTransform):
         domain.note_item(item)
         for problem in item.problems:
             warn(problem)
-        node = card(item, [])
+        node = placeholder(item, [])
         node["ids"] = []  # the anchor is the section's: one id, one place
         node["classes"].append("techspec-adr-file")
         node.source, node.line = source, parsed.lineno

@@ -15,8 +15,8 @@ from ..core.kinds import KINDS
 from ..core.model import Item, Problem
 from ..core.present import Ref
 from .domain import get_domain, warn
-from .nodes import techspec_aggregate
-from .render import cell_nodes, ref_text, table, xref
+from .nodes import techspec_aggregate, techspec_item
+from .render import cell_nodes, fill, ref_text, table, xref
 
 
 class AggregateTransform(SphinxPostTransform):
@@ -26,10 +26,19 @@ class AggregateTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
+        self._uris: dict[str, str] = {}
+        # item cards (from any document: singlehtml and latex write many in one tree)
+        for card in list(self.document.findall(techspec_item)):
+            items = domain.docs.get(card["techspec_docname"])
+            item = next(
+                (i for i in (items.items if items else []) if i.anchor == card["techspec_anchor"] and i.id == card["techspec_id"]),
+                None,
+            )
+            if item is not None:
+                fill(card, item, self.link)
         data = domain.docs.get(self.env.docname)
         if data is None or not data.aggregates:
-            return  # the directive flags its page: no need to walk every page's tree
-        self._uris: dict[str, str] = {}
+            return  # the directive flags its page: no need to look for aggregates
         for node in list(self.document.findall(techspec_aggregate)):
             specs = node.get("spec")
             if specs:

@@ -15,7 +15,7 @@ from ..core.values import ListOf, Text
 from .domain import get_domain, warn
 from .frontmatter import read_yaml_options
 from .nodes import techspec_aggregate
-from .render import card
+from .render import placeholder
 
 
 class TechspecDirective(SphinxDirective):
@@ -101,7 +101,7 @@ class ItemDirective(TechspecDirective):
         get_domain(self.env).note_item(item)
         for problem in item.problems:
             warn(problem, self.get_location())
-        node = card(item, body)
+        node = placeholder(item, body)
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
         return node

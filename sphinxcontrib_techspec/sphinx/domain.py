@@ -128,15 +128,17 @@ class TechspecDomain(Domain):
             for item in data.items:
                 item.spec = data.spec
             self._index = None
-        for badge in document.findall(nodes.inline):
-            if "techspec-spec-badge" in badge["classes"] and data and data.spec:
-                badge += nodes.Text(" \N{MIDDLE DOT} ")
-                badge += xref(Ref("spec", data.spec, data.spec, docname))
+        # what the document links to: its items' references, its spec (the cards'
+        # badges) and the roles in its prose; a change to any of them rewrites it
         refs = {
             (node["reftype"], split_target(node["reftarget"])[1])
             for node in document.findall(addnodes.pending_xref)
             if node.get("refdomain") == self.name
         }
+        if data is not None:
+            refs |= {(kind, split_target(target)[1]) for item in data.items for _, kind, target, _ in item.references()}
+            if data.spec:
+                refs.add(("spec", data.spec))
         if refs:
             self.doc(docname).refs = refs
 

@@ -75,7 +75,7 @@ class SpecFrontMatter(SphinxTransform):
         found = spec_options(data) if data else None
         if not found:
             return
-        from .render import card
+        from .render import placeholder
 
         spec_id, options = found
         docname = self.env.docname
@@ -85,7 +85,7 @@ class SpecFrontMatter(SphinxTransform):
         get_domain(self.env).note_item(item)
         for problem in item.problems:
             warn(problem)
-        node = card(item, [])
+        node = placeholder(item, [])
         node.source, node.line = source, 1
         self.document.note_explicit_target(node)
         section = next(iter(self.document.findall(nodes.section)), None)

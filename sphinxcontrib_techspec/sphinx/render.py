@@ -90,12 +90,27 @@ def _row(cells: Sequence[Sequence[Cell]], link: Linker = xref) -> nodes.row:
     return row
 
 
-def card(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
-    """An item as a compact card: kind and ID, owning spec, fields, body."""
-    kind = item.declaration
+def placeholder(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
+    """What a directive leaves in the doctree: the item's anchor and its body.
+
+    The head and fields are filled in when the page is written (:func:`fill`),
+    from the index: the read-time transforms then walk no card nodes, the
+    stored doctrees stay small, and every link is made at once.
+    """
     node: techspec_item = techspec_item(classes=["techspec", f"techspec-{item.kind}"], ids=[item.anchor] if item.anchor else [])
     node["kind"] = item.kind
     node["techspec_id"] = item.id
+    node["techspec_anchor"] = item.anchor
+    node["techspec_docname"] = item.docname
+    if item.problems:
+        node["classes"].append("techspec-has-problems")
+    node.extend(body)
+    return node
+
+
+def fill(node: techspec_item, item: Item, link: Linker = xref) -> None:
+    """The card: kind and ID, owning spec, fields, derived tables; then the body."""
+    kind = item.declaration
     head = nodes.paragraph(classes=["techspec-head"])
     head += nodes.inline(kind.title, kind.title, classes=["techspec-kind"])
     head += nodes.Text(" ")
@@ -103,29 +118,30 @@ def card(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
     if item.title != item.id:
         head += nodes.Text(" \N{EM DASH} ")
         head += nodes.inline(item.title, item.title, classes=["techspec-title"])
-    if item.kind != "spec":
-        # filled with a link to the owning spec once the whole document is read
-        head += nodes.inline("", "", classes=["techspec-spec-badge"])
-    node += head
+    if item.kind != "spec" and item.spec:
+        badge = nodes.inline("", "", classes=["techspec-spec-badge"])
+        badge += nodes.Text(" \N{MIDDLE DOT} ")
+        badge += link(Ref("spec", item.spec, item.spec, item.docname))
+        head += badge
+    parts: list[nodes.Node] = [head]
     rows = item_rows(item)
     if rows:
         fields = nodes.field_list(classes=["techspec-fields"])
         for name, cells in rows:
-            fields += nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *cell_nodes(cells))))
-        node += fields
+            fields += nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *cell_nodes(cells, link))))
+        parts.append(fields)
     for name, _, _ in kind.derived_doc:
         value = item.fields.get(name)
         if isinstance(value, list) and value and isinstance(value[0], dict):
             headers = list(value[0])
-            node += table(
-                [label(h) for h in headers],
-                [[[_show(entry.get(h))] for h in headers] for entry in value],
-                [f"techspec-{name}"],
+            parts.append(
+                table(
+                    [label(h) for h in headers],
+                    [[[_show(entry.get(h))] for h in headers] for entry in value],
+                    [f"techspec-{name}"],
+                )
             )
-    if item.problems:
-        node["classes"].append("techspec-has-problems")
-    node.extend(body)
-    return node
+    node[0:0] = parts
 
 
 def _show(value: object) -> str:
