@@ -90,20 +90,33 @@ def spec_items(i: int, n_items: int, n_specs: int) -> list[Item]:
             component,
             Item("error-code", error, {"http-status": "503", "retryable": "yes"}),
             Item(
-                "api-endpoint", f"GET /{s}/r{g}", {"request": "query: page", "response": "200 JSON list"},
+                "api-endpoint",
+                f"GET /{s}/r{g}",
+                {"request": "query: page", "response": "200 JSON list"},
                 {"errors": [error], "component": [comp]},
             ),
             Item("sli", f"{s}-sli{g}", {"kind": "latency", "description": "Server-side latency of the group's reads."}),
-            Item("slo", f"{s}-slo{g}", {"target": "99.9%", "window": "30d"}, {"sli": [f"{s}-sli{g}"], "component": [comp]}),
             Item(
-                "retry-policy", f"{s}-retry{g}",
-                {"max-retries": "3", "backoff": "exponential", "base": "100ms", "max": "2s"}, {"component": [comp]},
+                "slo",
+                f"{s}-slo{g}",
+                {"target": "99.9%", "window": "30d"},
+                {"sli": [f"{s}-sli{g}"], "component": [comp]},
+            ),
+            Item(
+                "retry-policy",
+                f"{s}-retry{g}",
+                {"max-retries": "3", "backoff": "exponential", "base": "100ms", "max": "2s"},
+                {"component": [comp]},
             ),
             Item("timeout", f"{s}-read{g}", {"value": "2s"}, {"component": [comp]}),
             # a PII data class needs a retention of the same name; retention first, so
             # cutting the cycle short never leaves a data class without one
             Item("retention", f"{s}-profile{g}", {"period": "30d", "strategy": "Deleted by a nightly job."}),
-            Item("data-class", f"{s}-profile{g}", {"classification": "PII", "handling": "Encrypted at rest, masked in logs."}),
+            Item(
+                "data-class",
+                f"{s}-profile{g}",
+                {"classification": "PII", "handling": "Encrypted at rest, masked in logs."},
+            ),
         ]
         for item in cycle:
             item.body = f"{item.kind.replace('-', ' ').capitalize()} {item.id} of service {i}. {PROSE}"
@@ -115,21 +128,34 @@ def spec_items(i: int, n_items: int, n_specs: int) -> list[Item]:
 def corpus(n_specs: int, n_items: int) -> list[Page]:
     """The product page (PRDs, requirements, ADRs), then one page per spec."""
     product = [
-        Item("prd", f"PRD-{p}", {"title": f"Platform goals {p}", "version": "1.0", "status": "approved"}) for p in (1, 2)
+        Item("prd", f"PRD-{p}", {"title": f"Platform goals {p}", "version": "1.0", "status": "approved"})
+        for p in (1, 2)
     ]
-    product += [Item("requirement", f"REQ-{r}", {"priority": "must"}, {"prd": [f"PRD-{r % 2 + 1}"]}) for r in range(1, 7)]
-    product += [Item("adr", f"ADR-{a}", {"title": f"Decision {a}", "status": "accepted", "date": f"2024-05-0{a}"}) for a in (1, 2, 3)]
+    product += [
+        Item("requirement", f"REQ-{r}", {"priority": "must"}, {"prd": [f"PRD-{r % 2 + 1}"]}) for r in range(1, 7)
+    ]
+    product += [
+        Item("adr", f"ADR-{a}", {"title": f"Decision {a}", "status": "accepted", "date": f"2024-05-0{a}"})
+        for a in (1, 2, 3)
+    ]
     for item in product:
         item.body = f"{item.id}. {PROSE}"
     pages = [Page("product", "Product", "PRDs, requirements and decisions.", product)]
     for i in range(n_specs):
         spec = Item(
-            "spec", f"SPEC-{i:03d}",
+            "spec",
+            f"SPEC-{i:03d}",
             {"title": f"Service {i}", "version": "1.0", "status": "current", "owner": f"team-{i % 7}"},
             {"prd": [f"PRD-{i % 2 + 1}@1.0"]},
         )
-        pages.append(Page(f"spec-{i:03d}", f"Service {i}", f"Service {i} answers the platform's requests. {PROSE}",
-                          [spec, *spec_items(i, n_items, n_specs)]))
+        pages.append(
+            Page(
+                f"spec-{i:03d}",
+                f"Service {i}",
+                f"Service {i} answers the platform's requests. {PROSE}",
+                [spec, *spec_items(i, n_items, n_specs)],
+            )
+        )
     return pages
 
 
@@ -167,9 +193,19 @@ def floor_item(item: Item) -> str:
 NULLABLE = {"nullable": True}
 
 NEEDS_TYPES = {
-    "spec": "spec", "prd": "prd", "requirement": "req", "adr": "adr", "component": "comp", "api-endpoint": "api",
-    "error-code": "err", "sli": "sli", "slo": "slo", "retry-policy": "retry", "timeout": "tout",
-    "data-class": "dclass", "retention": "ret",
+    "spec": "spec",
+    "prd": "prd",
+    "requirement": "req",
+    "adr": "adr",
+    "component": "comp",
+    "api-endpoint": "api",
+    "error-code": "err",
+    "sli": "sli",
+    "slo": "slo",
+    "retry-policy": "retry",
+    "timeout": "tout",
+    "data-class": "dclass",
+    "retention": "ret",
 }
 
 
@@ -185,7 +221,10 @@ def need_option(name: str) -> str:
 def needs_item(item: Item) -> str:
     """The same item as a sphinx-needs need: every reference is a ``:links:`` entry."""
     links = [need_id(t.partition("@")[0]) for targets in item.refs.values() for t in targets]
-    lines = [f".. {NEEDS_TYPES[item.kind]}:: {item.fields.get('title', item.id)}", f"   :id: {need_id(item.id)}{'_RET' if item.kind == 'retention' else ''}"]
+    lines = [
+        f".. {NEEDS_TYPES[item.kind]}:: {item.fields.get('title', item.id)}",
+        f"   :id: {need_id(item.id)}{'_RET' if item.kind == 'retention' else ''}",
+    ]
     if "status" in item.fields:
         lines.append(f"   :status: {item.fields['status']}")
     lines += [f"   :{need_option(k)}: {v}" for k, v in item.fields.items() if k not in ("title", "status")]
@@ -290,7 +329,10 @@ def build(src: Path, out: Path, clean: bool = True) -> Run:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(out)],
-        capture_output=True, text=True, check=False, env=BUILD_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=BUILD_ENV,
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -326,11 +368,17 @@ def full_builds(root: Path, n_specs: int, n_items: int, repeats: int) -> dict[st
         for variant in VARIANTS:
             run = build(sources[variant], sources[variant].parent / "out")
             runs[variant].append(run)
-            print(f"  repeat {r + 1}/{repeats} {variant:<9} wall {run.wall:7.2f}s  cpu {run.cpu:7.2f}s  "
-                  f"warnings: {run.warnings}", flush=True)
+            print(
+                f"  repeat {r + 1}/{repeats} {variant:<9} wall {run.wall:7.2f}s  cpu {run.cpu:7.2f}s  "
+                f"warnings: {run.warnings}",
+                flush=True,
+            )
     median = {v: medians(rs) for v, rs in runs.items()}
     return {
-        "specs": n_specs, "items_per_spec": n_items, "items": sum(len(p.items) for p in pages), "repeats": repeats,
+        "specs": n_specs,
+        "items_per_spec": n_items,
+        "items": sum(len(p.items) for p in pages),
+        "repeats": repeats,
         "runs": {v: [{"wall": r.wall, "cpu": r.cpu} for r in rs] for v, rs in runs.items()},
         "warnings": {v: rs[-1].warnings for v, rs in runs.items()},
         "median": median,
@@ -357,7 +405,9 @@ def incremental(root: Path, n_specs: int, n_items: int, repeats: int) -> dict[st
             new = f"99.{123 + r}%"
             # the first SLO's target: ``:target:`` in techspec, ``:Target:`` in the plain field list
             text = path.read_text(encoding="utf-8")
-            path.write_text(re.sub(rf"(:[Tt]arget: ){re.escape(value)}", rf"\g<1>{new}", text, count=1), encoding="utf-8")
+            path.write_text(
+                re.sub(rf"(:[Tt]arget: ){re.escape(value)}", rf"\g<1>{new}", text, count=1), encoding="utf-8"
+            )
             rebuilds.append(build(src, html, clean=False))
             page = shown.read_text(encoding="utf-8")
             # the new value is shown, and the previous edit's (unique) value is gone
@@ -365,13 +415,18 @@ def incremental(root: Path, n_specs: int, n_items: int, repeats: int) -> dict[st
             value = new
         rebuild = medians(rebuilds)
         out[variant] = {
-            "clean": {"wall": clean.wall, "cpu": clean.cpu}, "rebuild": rebuild,
+            "clean": {"wall": clean.wall, "cpu": clean.cpu},
+            "rebuild": rebuild,
             "ratio": {c: rebuild[c] / clean.seconds(c) for c in CLOCKS},
-            "checked_page": shown.name, "new_value_shown": current,
+            "checked_page": shown.name,
+            "new_value_shown": current,
         }
-        print(f"  {variant:<9} clean wall {clean.wall:7.2f}s cpu {clean.cpu:7.2f}s   rebuild (median of {repeats}) "
-              f"wall {rebuild['wall']:6.2f}s cpu {rebuild['cpu']:6.2f}s   new value on {shown.name}: "
-              f"{'yes' if current else 'NO'}", flush=True)
+        print(
+            f"  {variant:<9} clean wall {clean.wall:7.2f}s cpu {clean.cpu:7.2f}s   rebuild (median of {repeats}) "
+            f"wall {rebuild['wall']:6.2f}s cpu {rebuild['cpu']:6.2f}s   new value on {shown.name}: "
+            f"{'yes' if current else 'NO'}",
+            flush=True,
+        )
     return out
 
 
@@ -385,16 +440,22 @@ def machine() -> dict[str, Any]:
     except Exception:
         needs_version = "not installed"
     return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"), "python": platform.python_version(),
-        "platform": platform.platform(), "cpus": os.cpu_count(), "sphinx": sphinx.__version__,
-        "sphinx_needs": needs_version, "load_average": os.getloadavg(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "sphinx": sphinx.__version__,
+        "sphinx_needs": needs_version,
+        "load_average": os.getloadavg(),
     }
 
 
 def report(full: dict[str, Any], inc: dict[str, Any] | None, clock: str) -> dict[str, bool]:
     median = full["median"]
-    print(f"\nClean builds: {full['specs']} specs x {full['items_per_spec']} items ({full['items']} items), "
-          f"median of {full['repeats']}")
+    print(
+        f"\nClean builds: {full['specs']} specs x {full['items_per_spec']} items ({full['items']} items), "
+        f"median of {full['repeats']}"
+    )
     print(f"  {'variant':<10}{'wall s':>9}{'cpu s':>9}{'x floor (wall)':>16}{'x floor (cpu)':>15}")
     for variant in VARIANTS:
         m, f = median[variant], median["floor"]
@@ -406,21 +467,31 @@ def report(full: dict[str, Any], inc: dict[str, Any] | None, clock: str) -> dict
     }
     other = "wall" if clock == "cpu" else "cpu"
     print(f"\nTargets ({clock} time; {other} time in brackets)")
-    print(f"  techspec / floor          {tf[clock]:6.3f}  ({tf[other]:.3f})  target <= {TARGET_TECHSPEC_OVER_FLOOR}  "
-          f"{verdict(verdicts['techspec_over_floor'])}")
-    print(f"  needs / techspec          {nt[clock]:6.3f}  ({nt[other]:.3f})  target >= {TARGET_NEEDS_OVER_TECHSPEC}  "
-          f"{verdict(verdicts['needs_over_techspec'])}")
+    print(
+        f"  techspec / floor          {tf[clock]:6.3f}  ({tf[other]:.3f})  target <= {TARGET_TECHSPEC_OVER_FLOOR}  "
+        f"{verdict(verdicts['techspec_over_floor'])}"
+    )
+    print(
+        f"  needs / techspec          {nt[clock]:6.3f}  ({nt[other]:.3f})  target >= {TARGET_NEEDS_OVER_TECHSPEC}  "
+        f"{verdict(verdicts['needs_over_techspec'])}"
+    )
     if inc is not None:
         t, f = inc["techspec"], inc["floor"]
         verdicts["incremental_techspec"] = t["ratio"][clock] <= TARGET_INCREMENTAL_TECHSPEC
         verdicts["incremental_aggregate_current"] = bool(t["new_value_shown"])
-        print(f"  techspec rebuild / clean  {t['ratio'][clock]:6.3f}  ({t['ratio'][other]:.3f})  "
-              f"target <= {TARGET_INCREMENTAL_TECHSPEC}  {verdict(verdicts['incremental_techspec'])}"
-              f"   ({inc['specs']} specs, one SLO target edited in {inc['edited']})")
-        print(f"  plain    rebuild / clean  {f['ratio'][clock]:6.3f}  ({f['ratio'][other]:.3f})  "
-              f"reference: about {REFERENCE_INCREMENTAL_PLAIN}")
-        print(f"  aggregate current after each edit ({t['checked_page']} shows the new target, not the old): "
-              f"{verdict(verdicts['incremental_aggregate_current'])}")
+        print(
+            f"  techspec rebuild / clean  {t['ratio'][clock]:6.3f}  ({t['ratio'][other]:.3f})  "
+            f"target <= {TARGET_INCREMENTAL_TECHSPEC}  {verdict(verdicts['incremental_techspec'])}"
+            f"   ({inc['specs']} specs, one SLO target edited in {inc['edited']})"
+        )
+        print(
+            f"  plain    rebuild / clean  {f['ratio'][clock]:6.3f}  ({f['ratio'][other]:.3f})  "
+            f"reference: about {REFERENCE_INCREMENTAL_PLAIN}"
+        )
+        print(
+            f"  aggregate current after each edit ({t['checked_page']} shows the new target, not the old): "
+            f"{verdict(verdicts['incremental_aggregate_current'])}"
+        )
     return verdicts
 
 
@@ -455,13 +526,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     info = machine()
-    print(f"\n{info['date']}, {info['cpus']} CPUs (load average {info['load_average'][0]:.1f}), "
-          f"Python {info['python']}, Sphinx {info['sphinx']}, sphinx-needs {info['sphinx_needs']}")
+    print(
+        f"\n{info['date']}, {info['cpus']} CPUs (load average {info['load_average'][0]:.1f}), "
+        f"Python {info['python']}, Sphinx {info['sphinx']}, sphinx-needs {info['sphinx_needs']}"
+    )
     if args.json:
         figures = {
-            "machine": info, "clock": args.clock, "clean": full, "incremental": inc, "verdicts": verdicts,
+            "machine": info,
+            "clock": args.clock,
+            "clean": full,
+            "incremental": inc,
+            "verdicts": verdicts,
             "targets": {
-                "techspec_over_floor": TARGET_TECHSPEC_OVER_FLOOR, "needs_over_techspec": TARGET_NEEDS_OVER_TECHSPEC,
+                "techspec_over_floor": TARGET_TECHSPEC_OVER_FLOOR,
+                "needs_over_techspec": TARGET_NEEDS_OVER_TECHSPEC,
                 "incremental_techspec": TARGET_INCREMENTAL_TECHSPEC,
             },
         }

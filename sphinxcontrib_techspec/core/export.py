@@ -76,13 +76,15 @@ def schema() -> dict[str, Any]:
             "body": {"type": "string", "description": "the directive body as written"},
             "fingerprint": {"type": "string"},
             "problems": {"type": "array", "items": problem},
-            "pins": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}},
+            "pins": {
+                "type": "object",
+                "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
             "external": {"type": "string"},
             "url": {"type": ["string", "null"]},
         },
         "allOf": [
-            {"if": {"properties": {"kind": {"const": name}}}, "then": _kind_schema(name)}
-            for name in sorted(KINDS)
+            {"if": {"properties": {"kind": {"const": name}}}, "then": _kind_schema(name)} for name in sorted(KINDS)
         ],
     }
     link = {

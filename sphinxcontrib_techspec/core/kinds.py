@@ -99,9 +99,7 @@ def _fields(*items: tuple[str, v.Parser | str, str] | Field) -> tuple[Field, ...
         if isinstance(parser, str):
             single = parser.startswith("1:")
             ref = parser.removeprefix("1:")
-            out.append(
-                Field(name, v.Reference() if single else v.ListOf(v.Reference()), doc, required, ref)
-            )
+            out.append(Field(name, v.Reference() if single else v.ListOf(v.Reference()), doc, required, ref))
         else:
             out.append(Field(name, parser, doc, required))
     return tuple(out) + COMMON
@@ -246,11 +244,23 @@ def _retry_delay(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 _BUDGET_DOC = (
-    ("error-budget-percent", "Share of the window (or of requests) allowed to miss the target, in percent.", {"type": "number"}),
-    ("error-budget-seconds", "For an availability target: seconds of full outage the window allows.", {"type": "number"}),
+    (
+        "error-budget-percent",
+        "Share of the window (or of requests) allowed to miss the target, in percent.",
+        {"type": "number"},
+    ),
+    (
+        "error-budget-seconds",
+        "For an availability target: seconds of full outage the window allows.",
+        {"type": "number"},
+    ),
 )
 _RETRY_DOC = (
-    ("backoff-schedule", "Each retry's wait in seconds, capped by ``:max:``.", {"type": "array", "items": {"type": "number"}}),
+    (
+        "backoff-schedule",
+        "Each retry's wait in seconds, capped by ``:max:``.",
+        {"type": "array", "items": {"type": "number"}},
+    ),
     ("worst-case-delay", "Seconds the retries alone add in the worst case (the schedule summed).", {"type": "number"}),
 )
 
@@ -261,12 +271,20 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind(
-            "spec", "spec ID", "A tech spec: the template's header block and references.", "references",
+            "spec",
+            "spec ID",
+            "A tech spec: the template's header block and references.",
+            "references",
             _fields(
                 ("title", _TEXT, "Human title of the spec."),
                 ("version*", _VERSION, "The spec's own version."),
                 ("status*", SPEC_STATUS, "Lifecycle status."),
-                Field("prd", v.ListOf(v.VersionedReference()), "PRDs this spec answers, each optionally ``@version`` (the version it was written against).", ref="prd"),
+                Field(
+                    "prd",
+                    v.ListOf(v.VersionedReference()),
+                    "PRDs this spec answers, each optionally ``@version`` (the version it was written against).",
+                    ref="prd",
+                ),
                 ("adrs", "adr", "ADRs this spec cites."),
                 ("related", "spec", "Related specs."),
                 ("supersedes", "spec", "Specs this one replaces."),
@@ -275,10 +293,15 @@ KINDS: dict[str, Kind] = {
                 ("git-tag", _TEXT, "Git tag of this version of the spec."),
                 ("owner", _TEXT, "Owning team."),
             ),
-            project_scoped=True, columns=("title", "version", "status", "prd", "owner"), label="Tech spec",
+            project_scoped=True,
+            columns=("title", "version", "status", "prd", "owner"),
+            label="Tech spec",
         ),
         Kind(
-            "prd", "PRD ID", "A product requirements document that specs answer.", "references",
+            "prd",
+            "PRD ID",
+            "A product requirements document that specs answer.",
+            "references",
             _fields(
                 ("title", _TEXT, "Human title."),
                 ("version*", _VERSION, "Current version of the PRD."),
@@ -286,18 +309,27 @@ KINDS: dict[str, Kind] = {
                 ("owner", _TEXT, "Owning person or team."),
                 ("url", _TEXT, "Where the PRD lives."),
             ),
-            project_scoped=True, columns=("title", "version", "status", "owner"), label="PRD",
+            project_scoped=True,
+            columns=("title", "version", "status", "owner"),
+            label="PRD",
         ),
         Kind(
-            "requirement", "requirement ID", "One requirement (goal) of a PRD.", "references",
+            "requirement",
+            "requirement ID",
+            "One requirement (goal) of a PRD.",
+            "references",
             _fields(
                 ("prd*", "1:prd", "The PRD this requirement belongs to."),
                 ("priority", v.Choice(("must", "should", "could", "wont")), "MoSCoW priority."),
             ),
-            project_scoped=True, columns=("prd", "priority"),
+            project_scoped=True,
+            columns=("prd", "priority"),
         ),
         Kind(
-            "adr", "ADR ID", "An architecture decision record.", "references",
+            "adr",
+            "ADR ID",
+            "An architecture decision record.",
+            "references",
             _fields(
                 ("title", _TEXT, "Human title."),
                 ("status*", ADR_STATUS, "Decision status."),
@@ -305,10 +337,15 @@ KINDS: dict[str, Kind] = {
                 ("deciders", _TEXTS, "Who decided."),
                 ("superseded-by", "1:adr", "The ADR that replaces this one."),
             ),
-            project_scoped=True, columns=("title", "status", "date", "superseded-by"), label="ADR",
+            project_scoped=True,
+            columns=("title", "status", "date", "superseded-by"),
+            label="ADR",
         ),
         Kind(
-            "component", "component ID", "A deployable component of the system.", "architecture",
+            "component",
+            "component ID",
+            "A deployable component of the system.",
+            "architecture",
             _fields(
                 ("framework", _TEXT, "Framework or runtime."),
                 ("purpose", _TEXT, "What it is for."),
@@ -321,7 +358,10 @@ KINDS: dict[str, Kind] = {
             columns=("framework", "purpose", "depends-on", "scale", "owner"),
         ),
         Kind(
-            "api-endpoint", "``METHOD /path``", "An HTTP API endpoint.", "interfaces",
+            "api-endpoint",
+            "``METHOD /path``",
+            "An HTTP API endpoint.",
+            "interfaces",
             _fields(
                 ("request", _TEXT, "Request body shape."),
                 ("response", _TEXT, "Response body shape."),
@@ -340,19 +380,29 @@ KINDS: dict[str, Kind] = {
             label="API endpoint",
         ),
         Kind(
-            "service-interface", "name", "A service interface; the body is its signature, as code.", "interfaces",
+            "service-interface",
+            "name",
+            "A service interface; the body is its signature, as code.",
+            "interfaces",
             _fields(("component", "1:component", "Component implementing it.")),
-            body="python", columns=("component",),
+            body="python",
+            columns=("component",),
         ),
         Kind(
-            "data-schema", "name", "A data schema; the body lists fields, one ``name: type`` a line.", "interfaces",
+            "data-schema",
+            "name",
+            "A data schema; the body lists fields, one ``name: type`` a line.",
+            "interfaces",
             _fields(),
             body_fields=_schema_fields,
             derived_doc=(("schema-fields", "The parsed fields: name, type, optional, default.", {"type": "array"}),),
             columns=("schema-fields",),
         ),
         Kind(
-            "error-code", "code", "One entry of the error taxonomy.", "interfaces",
+            "error-code",
+            "code",
+            "One entry of the error taxonomy.",
+            "interfaces",
             _fields(
                 ("http-status*", v.HttpStatus(), "HTTP status returned."),
                 ("retryable", v.Boolean(), "Whether clients may retry."),
@@ -360,12 +410,17 @@ KINDS: dict[str, Kind] = {
             columns=("http-status", "retryable"),
         ),
         Kind(
-            "db-table", "table name", "A database table; the body is its DDL.", "data",
+            "db-table",
+            "table name",
+            "A database table; the body is its DDL.",
+            "data",
             _fields(
                 ("component", "1:component", "Component owning the table."),
                 ("indexes", _TEXTS, "Index names."),
             ),
-            body="sql", body_fields=_ddl, columns=("component", "columns", "indexes"),
+            body="sql",
+            body_fields=_ddl,
+            columns=("component", "columns", "indexes"),
             derived_doc=(
                 ("columns", "Columns parsed from ``CREATE TABLE``.", {"type": "array"}),
                 ("ddl-indexes", "Indexes parsed from ``CREATE INDEX``.", {"type": "array"}),
@@ -373,7 +428,10 @@ KINDS: dict[str, Kind] = {
             label="Database table",
         ),
         Kind(
-            "migration", "migration ID", "A schema migration.", "data",
+            "migration",
+            "migration ID",
+            "A schema migration.",
+            "data",
             _fields(
                 ("description*", _TEXT, "What it changes."),
                 ("rollback*", _TEXT, "How to undo it."),
@@ -381,20 +439,33 @@ KINDS: dict[str, Kind] = {
             ),
         ),
         Kind(
-            "retention", "data type", "How long a type of data is kept.", "data",
+            "retention",
+            "data type",
+            "How long a type of data is kept.",
+            "data",
             _fields(("period*", _DURATION, "How long it is kept."), ("strategy*", _TEXT, "How it is cleaned up.")),
             label="Data retention",
         ),
         Kind(
-            "sli", "SLI ID", "A service level indicator.", "reliability",
+            "sli",
+            "SLI ID",
+            "A service level indicator.",
+            "reliability",
             _fields(
-                ("kind", v.Choice(("availability", "latency", "error-rate", "throughput", "freshness", "other")), "What it measures."),
+                (
+                    "kind",
+                    v.Choice(("availability", "latency", "error-rate", "throughput", "freshness", "other")),
+                    "What it measures.",
+                ),
                 ("description", _TEXT, "How it is measured."),
             ),
             label="SLI",
         ),
         Kind(
-            "slo", "SLO ID", "A service level objective over an SLI.", "reliability",
+            "slo",
+            "SLO ID",
+            "A service level objective over an SLI.",
+            "reliability",
             _fields(
                 ("sli*", "1:sli", "The SLI it constrains."),
                 ("target*", v.Target(), "Objective."),
@@ -402,10 +473,15 @@ KINDS: dict[str, Kind] = {
                 ("component", "1:component", "Component it applies to."),
             ),
             columns=("sli", "target", "window", "component", "error-budget-percent"),
-            derived=_error_budget, derived_doc=_BUDGET_DOC, label="SLO",
+            derived=_error_budget,
+            derived_doc=_BUDGET_DOC,
+            label="SLO",
         ),
         Kind(
-            "circuit-breaker", "ID", "A circuit breaker in front of a dependency.", "reliability",
+            "circuit-breaker",
+            "ID",
+            "A circuit breaker in front of a dependency.",
+            "reliability",
             _fields(
                 ("failure-threshold*", _POSITIVE, "Consecutive failures that open it."),
                 ("recovery-timeout*", _DURATION, "Time before it half-opens."),
@@ -414,7 +490,10 @@ KINDS: dict[str, Kind] = {
             ),
         ),
         Kind(
-            "retry-policy", "ID", "How calls are retried.", "reliability",
+            "retry-policy",
+            "ID",
+            "How calls are retried.",
+            "reliability",
             _fields(
                 ("max-retries*", v.Integer(minimum=0, maximum=100), "Retries after the first attempt."),
                 ("backoff", v.Choice(("exponential", "linear", "constant")), "Backoff shape."),
@@ -423,19 +502,32 @@ KINDS: dict[str, Kind] = {
                 ("component", "1:component", "Component that retries."),
             ),
             columns=("max-retries", "backoff", "base", "max", "worst-case-delay"),
-            derived=_retry_delay, derived_doc=_RETRY_DOC,
+            derived=_retry_delay,
+            derived_doc=_RETRY_DOC,
         ),
         Kind(
-            "timeout", "operation", "A timeout on an operation.", "reliability",
-            _fields(("value*", _DURATION, "The timeout."), ("component", "1:component", "Component applying it."))
+            "timeout",
+            "operation",
+            "A timeout on an operation.",
+            "reliability",
+            _fields(("value*", _DURATION, "The timeout."), ("component", "1:component", "Component applying it.")),
         ),
         Kind(
-            "auth", "mechanism", "An authentication or authorization mechanism.", "security",
-            _fields(("permission-model", _TEXT, "How permissions are granted."), ("component", "1:component", "Component enforcing it.")),
+            "auth",
+            "mechanism",
+            "An authentication or authorization mechanism.",
+            "security",
+            _fields(
+                ("permission-model", _TEXT, "How permissions are granted."),
+                ("component", "1:component", "Component enforcing it."),
+            ),
             label="Auth",
         ),
         Kind(
-            "data-class", "data type", "Privacy classification of a type of data.", "security",
+            "data-class",
+            "data type",
+            "Privacy classification of a type of data.",
+            "security",
             _fields(
                 ("classification*", v.Choice(("PII", "Sensitive", "Public")), "Privacy class."),
                 ("handling*", _TEXT, "Handling rules."),
@@ -443,23 +535,43 @@ KINDS: dict[str, Kind] = {
             label="Data class",
         ),
         Kind(
-            "secret", "name", "A secret and how it is managed.", "security",
+            "secret",
+            "name",
+            "A secret and how it is managed.",
+            "security",
             _fields(("store", _TEXT, "Where it is kept."), ("rotation", _DURATION, "Rotation period.")),
         ),
         Kind(
-            "audit-event", "event", "An audit-logged event.", "security",
+            "audit-event",
+            "event",
+            "An audit-logged event.",
+            "security",
             _fields(("retention", _DURATION, "How long the log is kept."), ("fields", _TEXTS, "Fields logged.")),
         ),
         Kind(
-            "test-strategy", "test type", "One row of the test strategy.", "evaluation",
-            _fields(("scope", _TEXT, "What it covers."), ("coverage-target", _TEXT, "Coverage target: a percentage or words.")),
+            "test-strategy",
+            "test type",
+            "One row of the test strategy.",
+            "evaluation",
+            _fields(
+                ("scope", _TEXT, "What it covers."),
+                ("coverage-target", _TEXT, "Coverage target: a percentage or words."),
+            ),
         ),
         Kind(
-            "benchmark", "operation", "A performance benchmark.", "evaluation",
-            _fields(("target*", v.Target(), "Target, e.g. ``p95 < 200ms``."), ("measurement", _TEXT, "How it is measured.")),
+            "benchmark",
+            "operation",
+            "A performance benchmark.",
+            "evaluation",
+            _fields(
+                ("target*", v.Target(), "Target, e.g. ``p95 < 200ms``."), ("measurement", _TEXT, "How it is measured.")
+            ),
         ),
         Kind(
-            "quality-gate", "name", "A quality gate.", "evaluation",
+            "quality-gate",
+            "name",
+            "A quality gate.",
+            "evaluation",
             _fields(("threshold*", _TEXT, "The threshold to pass.")),
         ),
     )

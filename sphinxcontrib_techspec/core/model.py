@@ -226,4 +226,3 @@ def split_target(target: str) -> tuple[str | None, str]:
     """``SPEC-A::GET /x`` -> (``SPEC-A``, ``GET /x``); ``x`` -> (None, ``x``)."""
     spec, sep, rest = target.partition(SPEC_SEPARATOR)
     return (spec.strip(), rest.strip()) if sep else (None, target.strip())
-

@@ -120,7 +120,9 @@ def self_ref(item: Item, text: str | None = None) -> Ref:
     return Ref(item.kind, item.qualified_id, (text or item.id) + marker, item.docname)
 
 
-def table(index: Index, kind: str, specs: list[str] | None, columns: list[str] | None) -> tuple[list[str], list[list[list[Cell]]]]:
+def table(
+    index: Index, kind: str, specs: list[str] | None, columns: list[str] | None
+) -> tuple[list[str], list[list[list[Cell]]]]:
     """Header and rows of ``techspec-table``: one row per item of ``kind``."""
     declaration = KINDS[kind]
     # a spec is its own spec: no second column repeating its ID

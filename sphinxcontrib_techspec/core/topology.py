@@ -205,7 +205,9 @@ def layout(graph: Graph) -> tuple[float, float]:
                 row.sort(key=lambda k: (_barycentre(k, dependants, position), k))
             for i, key in enumerate(row):
                 position[key] = i
-    width = max((sum(graph.nodes[k].width for k in row) + BOX_GAP * (len(row) - 1) for row in layers.values()), default=0)
+    width = max(
+        (sum(graph.nodes[k].width for k in row) + BOX_GAP * (len(row) - 1) for row in layers.values()), default=0
+    )
     for row in layers.values():
         used = sum(graph.nodes[k].width for k in row) + BOX_GAP * (len(row) - 1)
         x = (width - used) / 2
@@ -236,8 +238,12 @@ def _edge_path(src: Node, dst: Node) -> list[tuple[float, float]]:
         return [(cx_src, y1), (cx_src, mid), (cx_dst, mid), (cx_dst, y2)]
     if src is dst:
         right, bulge = src.x + src.width, LAYER_GAP * 0.6
-        return [(right, y_src + BOX_H * 0.3), (right + bulge, y_src - BOX_H * 0.2),
-                (right + bulge, y_src + BOX_H * 1.2), (right, y_src + BOX_H * 0.7)]
+        return [
+            (right, y_src + BOX_H * 0.3),
+            (right + bulge, y_src - BOX_H * 0.2),
+            (right + bulge, y_src + BOX_H * 1.2),
+            (right, y_src + BOX_H * 0.7),
+        ]
     if dst.layer == src.layer:
         # left to right arcs over the row, right to left under it: a two-node cycle shows two arcs
         rise = LAYER_GAP * 0.45 + abs(cx_dst - cx_src) * 0.12
@@ -306,7 +312,7 @@ def svg(graph: Graph, href: Callable[[Item], str | None]) -> str:
         tip = f"<title>{escape(node.key)}{' (' + node.status + ')' if node.status != 'local' else ''}</title>"
         link = href(node.item) if node.item else None
         if link:
-            parts.append(f"<a href={quoteattr(link)} class=\"techspec-topology-node\">{tip}{box}</a>")
+            parts.append(f'<a href={quoteattr(link)} class="techspec-topology-node">{tip}{box}</a>')
         else:
             parts.append(f'<g class="techspec-topology-node">{tip}{box}</g>')
     parts.append("</svg>")

@@ -67,9 +67,7 @@ def is_stale(link: Link) -> bool:
 
 def requirements(index: Index, prds: list[str] | None = None) -> list[Item]:
     """This project's requirements (imported ones are another project's to cover)."""
-    return [
-        r for r in index.of_kind("requirement") if not r.external and (prds is None or r.fields.get("prd") in prds)
-    ]
+    return [r for r in index.of_kind("requirement") if not r.external and (prds is None or r.fields.get("prd") in prds)]
 
 
 @dataclass
@@ -101,41 +99,58 @@ def percent(hit: int, total: int) -> str:
     return f"{100 * hit / total:.0f}%" if total else "n/a"
 
 
-def findings(index: Index, specs: list[str] | None = None, prds: list[str] | None = None) -> dict[str, list[tuple[Item, str, list[Cell]]]]:
+def findings(
+    index: Index, specs: list[str] | None = None, prds: list[str] | None = None
+) -> dict[str, list[tuple[Item, str, list[Cell]]]]:
     """Every gap, by problem subtype: (where, message, cells for the report)."""
     out: dict[str, list[tuple[Item, str, list[Cell]]]] = defaultdict(list)
     done = satisfied_by(index)
     for req in requirements(index, prds):
         if not done.get(req.id) and not req.external:
-            out["uncovered-requirement"].append((req, f"requirement {req.id!r} is satisfied by no spec item", [self_ref(req)]))
+            out["uncovered-requirement"].append(
+                (req, f"requirement {req.id!r} is satisfied by no spec item", [self_ref(req)])
+            )
     for spec in index.of_kind("spec", specs):
         if not spec.external and not spec.fields.get("prd"):
             out["spec-without-prd"].append((spec, f"spec {spec.id!r} names no PRD (:prd:)", [self_ref(spec)]))
     cited = citations(index)
     for adr in index.of_kind("adr"):
         if not adr.external and not cited.get(adr.id):
-            out["uncited-adr"].append((adr, f"ADR {adr.id!r} is cited by no spec (:adrs:) or item (:decided-by:)", [self_ref(adr)]))
+            out["uncited-adr"].append(
+                (adr, f"ADR {adr.id!r} is cited by no spec (:adrs:) or item (:decided-by:)", [self_ref(adr)])
+            )
     for link in index.links:
         source, target = link.source, link.item
         if source.external or not _in_scope(source, specs):
             continue
-        if link.field in CITING_FIELDS and target is not None and target.fields.get("status") in ("superseded", "rejected", "deprecated"):
+        if (
+            link.field in CITING_FIELDS
+            and target is not None
+            and target.fields.get("status") in ("superseded", "rejected", "deprecated")
+        ):
             status = target.fields["status"]
             successor = target.fields.get("superseded-by")
             tail = f"; it is superseded by {successor!r}" if successor else ""
             cells: list[Cell] = [self_ref(source), " cites ", self_ref(target), f" ({status})"]
             if successor:
                 cells += [", superseded by ", Ref("adr", successor, successor, target.docname)]
-            out["superseded-adr"].append((source, f"{source.kind} {source.id!r} cites ADR {target.id!r}, which is {status}{tail}", cells))
+            out["superseded-adr"].append(
+                (source, f"{source.kind} {source.id!r} cites ADR {target.id!r}, which is {status}{tail}", cells)
+            )
         if link.field == "prd" and source.kind == "spec" and is_stale(link):
             assert target is not None
             current = target.fields["version"]
             out["stale-prd"].append(
-                (source, f"spec {source.id!r} was written against {target.id} {link.version}; the PRD is now at {current}",
-                 [self_ref(source), f" written against {link.version}, ", self_ref(target), f" is at {current}"])
+                (
+                    source,
+                    f"spec {source.id!r} was written against {target.id} {link.version}; the PRD is now at {current}",
+                    [self_ref(source), f" written against {link.version}, ", self_ref(target), f" is at {current}"],
+                )
             )
         if link.resolution.status == "unknown":  # external sources were skipped above
-            out["unknown-ref"].append((source, "", [self_ref(source), f" :{link.field}: \N{RIGHTWARDS ARROW} {link.kind} {link.target!r}"]))
+            out["unknown-ref"].append(
+                (source, "", [self_ref(source), f" :{link.field}: \N{RIGHTWARDS ARROW} {link.kind} {link.target!r}"])
+            )
     graph: dict[str, list[str]] = defaultdict(list)
     by_key: dict[str, Item] = {}
     for link in index.links:
@@ -198,7 +213,9 @@ def report(index: Index, specs: list[str] | None = None, prds: list[str] | None 
     return sections
 
 
-def matrix(index: Index, rows: str, specs: list[str] | None, prds: list[str] | None) -> tuple[list[str], list[list[list[Cell]]]]:
+def matrix(
+    index: Index, rows: str, specs: list[str] | None, prds: list[str] | None
+) -> tuple[list[str], list[list[list[Cell]]]]:
     """The traceability matrix, pivoted by ``prd`` (requirements), ``spec`` or ``adr``."""
     done = satisfied_by(index)
     cited = citations(index)
@@ -212,25 +229,45 @@ def matrix(index: Index, rows: str, specs: list[str] | None, prds: list[str] | N
                 pinned += ([", "] if pinned else []) + [Ref("prd", link.target, link.target, spec.docname)]
                 if link.version:
                     pinned.append(f" @{link.version}" + (" (stale)" if is_stale(link) else ""))
-            reqs = sorted({link.item.id for link in index.links if link.field == "satisfies" and link.item and link.source.spec == spec.id})
-            adrs = sorted({link.item.id for link in index.links if link.field in CITING_FIELDS and link.item and link.source.spec == spec.id})
+            reqs = sorted(
+                {
+                    link.item.id
+                    for link in index.links
+                    if link.field == "satisfies" and link.item and link.source.spec == spec.id
+                }
+            )
+            adrs = sorted(
+                {
+                    link.item.id
+                    for link in index.links
+                    if link.field in CITING_FIELDS and link.item and link.source.spec == spec.id
+                }
+            )
             count = sum(1 for i in index.items if i.spec == spec.id and i is not spec)
-            out.append([
-                [self_ref(spec)], [spec.fields.get("version", "")], pinned,
-                _join(Ref("requirement", r, r, spec.docname) for r in reqs),
-                _join(Ref("adr", a, a, spec.docname) for a in adrs), [str(count)],
-            ])
+            out.append(
+                [
+                    [self_ref(spec)],
+                    [spec.fields.get("version", "")],
+                    pinned,
+                    _join(Ref("requirement", r, r, spec.docname) for r in reqs),
+                    _join(Ref("adr", a, a, spec.docname) for a in adrs),
+                    [str(count)],
+                ]
+            )
         return headers, out
     if rows == "adr":
         headers = ["ADR", "Status", "Cited by", "Superseded by"]
         for adr in index.of_kind("adr"):
             sources = [link.source for link in cited.get(adr.id, []) if _in_scope(link.source, specs)]
             successor = adr.fields.get("superseded-by")
-            out.append([
-                [self_ref(adr)], [adr.fields.get("status", "")],
-                _join(self_ref(s, s.qualified_id) for s in sources),
-                [Ref("adr", successor, successor, adr.docname)] if successor else [],
-            ])
+            out.append(
+                [
+                    [self_ref(adr)],
+                    [adr.fields.get("status", "")],
+                    _join(self_ref(s, s.qualified_id) for s in sources),
+                    [Ref("adr", successor, successor, adr.docname)] if successor else [],
+                ]
+            )
         return headers, out
     headers = ["PRD", "Requirement", "Priority", "Satisfied by", "Specs (PRD version)", "ADRs"]
     for req in requirements(index, prds):
@@ -242,13 +279,22 @@ def matrix(index: Index, rows: str, specs: list[str] | None, prds: list[str] | N
             for link in pins:
                 if link.source.id == spec_id and link.target == req.fields.get("prd") and link.version:
                     spec_cells.append(f" @{link.version}" + (" (stale)" if is_stale(link) else ""))
-        adrs = sorted({link.item.id for link in index.links if link.field in CITING_FIELDS and link.item and (link.source.spec in spec_ids)})
+        adrs = sorted(
+            {
+                link.item.id
+                for link in index.links
+                if link.field in CITING_FIELDS and link.item and (link.source.spec in spec_ids)
+            }
+        )
         prd = req.fields.get("prd")
-        out.append([
-            [Ref("prd", prd, prd, req.docname)] if prd else [],
-            [self_ref(req)], [req.fields.get("priority", "")],
-            _join(self_ref(i, i.qualified_id) for i in items),
-            spec_cells,
-            _join(Ref("adr", a, a, req.docname) for a in adrs),
-        ])
+        out.append(
+            [
+                [Ref("prd", prd, prd, req.docname)] if prd else [],
+                [self_ref(req)],
+                [req.fields.get("priority", "")],
+                _join(self_ref(i, i.qualified_id) for i in items),
+                spec_cells,
+                _join(Ref("adr", a, a, req.docname) for a in adrs),
+            ]
+        )
     return headers, out

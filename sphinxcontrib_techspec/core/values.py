@@ -215,9 +215,7 @@ class Target(Parser):
                 number = _NUMBER_RE.match(rest)
                 unit = rest[number.end() :].strip() if number else ""
                 if not number or not re.fullmatch(r"[A-Za-z/]+", unit):
-                    raise ValueError(
-                        f"{text!r} is not a target (examples: 99.9%, p95 < 400ms, < 0.5%)"
-                    ) from None
+                    raise ValueError(f"{text!r} is not a target (examples: 99.9%, p95 < 400ms, < 0.5%)") from None
                 value = _number(_finite(float(number.group()), text))
         if percentile is not None and unit != "s":
             raise ValueError(f"{text!r}: a percentile target needs a duration, like p95 < 400ms")

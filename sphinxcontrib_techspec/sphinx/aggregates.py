@@ -31,7 +31,11 @@ class AggregateTransform(SphinxPostTransform):
         for card in list(self.document.findall(techspec_item)):
             items = domain.docs.get(card["techspec_docname"])
             item = next(
-                (i for i in (items.items if items else []) if i.anchor == card["techspec_anchor"] and i.id == card["techspec_id"]),
+                (
+                    i
+                    for i in (items.items if items else [])
+                    if i.anchor == card["techspec_anchor"] and i.id == card["techspec_id"]
+                ),
                 None,
             )
             if item is not None:
@@ -44,7 +48,12 @@ class AggregateTransform(SphinxPostTransform):
             if specs:
                 unknown = [s for s in specs if domain.index.get("spec", s) is None]
                 if unknown:
-                    warn(Problem("unknown-ref", f"{node['aggregate']}: :spec: names no spec {', '.join(map(repr, unknown))}"), node)
+                    warn(
+                        Problem(
+                            "unknown-ref", f"{node['aggregate']}: :spec: names no spec {', '.join(map(repr, unknown))}"
+                        ),
+                        node,
+                    )
             node.replace_self(RENDERERS[node["aggregate"]](self, domain.index, node))
 
     @property

@@ -33,6 +33,9 @@ class TechspecDirective(SphinxDirective):
     final_argument_whitespace = True
     has_content = True
     option_spec = None
+    arguments: list[str]
+    content: StringList
+    content_offset: int
 
     def run(self) -> list[nodes.Node]:
         self.take_options()
@@ -68,7 +71,9 @@ class TechspecDirective(SphinxDirective):
             source, _ = self.get_source_info()
             start = self.lineno + first + len(lines) - len(stray)
             head = StringList(stray, items=[(source, start + i) for i in range(len(stray))])
-            self.content = head + (StringList([""], items=[(source, start + len(stray))]) + self.content if self.content else StringList())
+            self.content = head + (
+                StringList([""], items=[(source, start + len(stray))]) + self.content if self.content else StringList()
+            )
             self.content_offset = start - 1
         blank = next((i for i, line in enumerate(self.content) if line.strip()), len(self.content))
         if blank:
@@ -91,7 +96,9 @@ class ItemDirective(TechspecDirective):
         body_text = "\n".join(self.content)
         body = self.body_nodes(body_text)
         if not item_id:
-            self.warn("missing-argument", f"{kind.name}: the {kind.argument} is missing; the item is shown but not recorded")
+            self.warn(
+                "missing-argument", f"{kind.name}: the {kind.argument} is missing; the item is shown but not recorded"
+            )
             return body
         item = build_item(kind, item_id, dict(self.options), body_text, docname, self.lineno)
         return [self.record(item, body)]
@@ -194,7 +201,10 @@ def _check_table(self: AggregateDirective, node: techspec_aggregate) -> None:
         valid = valid_columns(kind)
         bad = [c for c in node["columns"] if c not in valid]
         if bad:
-            self.warn("bad-value", f"techspec-table: no column {', '.join(map(repr, bad))} for {kind} (valid: {', '.join(valid)})")
+            self.warn(
+                "bad-value",
+                f"techspec-table: no column {', '.join(map(repr, bad))} for {kind} (valid: {', '.join(valid)})",
+            )
         node["columns"] = [c for c in node["columns"] if c in valid]
 
 

@@ -26,17 +26,13 @@ from sphinx.util.nodes import make_refnode
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem, split_target
-from ..core.present import Ref
-from .render import xref
 
 logger = logging.getLogger(__name__)
 
 
 def warn(problem: Problem, location: Any = None) -> None:
     """Every warning: ``type="techspec"``, a documented subtype and a location."""
-    where = location if location is not None else (
-        (problem.docname, problem.lineno) if problem.docname else None
-    )
+    where = location if location is not None else ((problem.docname, problem.lineno) if problem.docname else None)
     logger.warning(problem.message, type="techspec", subtype=problem.subtype, location=where)
 
 
@@ -53,7 +49,9 @@ class DocData:
 
 
 class TechspecRole(XRefRole):
-    def result_nodes(self, document: nodes.document, env: BuildEnvironment, node: Element, is_ref: bool) -> tuple[list[nodes.Node], list[Any]]:
+    def result_nodes(
+        self, document: nodes.document, env: BuildEnvironment, node: Element, is_ref: bool
+    ) -> tuple[list[nodes.Node], list[Any]]:
         node["techspec_doc"] = env.docname
         return [node], []
 
@@ -124,7 +122,14 @@ class TechspecDomain(Domain):
         if data is not None:
             data.spec = specs[0].id if specs else None
             for extra in specs[1:]:
-                warn(Problem("spec-scope", f"spec {extra.id!r}: a document declares one spec; its items belong to {data.spec!r}", docname, extra.lineno))
+                warn(
+                    Problem(
+                        "spec-scope",
+                        f"spec {extra.id!r}: a document declares one spec; its items belong to {data.spec!r}",
+                        docname,
+                        extra.lineno,
+                    )
+                )
             for item in data.items:
                 item.spec = data.spec
             self._index = None
@@ -143,8 +148,14 @@ class TechspecDomain(Domain):
             self.doc(docname).refs = refs
 
     def resolve_xref(
-        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
-        target: str, node: pending_xref, contnode: Element,
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
     ) -> Element | None:
         kinds = list(KINDS) if typ == "ref" else [typ]
         source = node.get("techspec_doc", fromdocname)
@@ -159,27 +170,44 @@ class TechspecDomain(Domain):
             return None
         if resolution.status == "ambiguous" and not generated:
             where = ", ".join(sorted(str(c.spec) for c in resolution.candidates))
-            warn(Problem("ambiguous-ref", f"{target!r} exists in several specs ({where}); write SPEC::{target} to choose"), node)
+            warn(
+                Problem(
+                    "ambiguous-ref", f"{target!r} exists in several specs ({where}); write SPEC::{target} to choose"
+                ),
+                node,
+            )
         return self.link(builder, fromdocname, resolution.item, contnode)
 
     def link(self, builder: Builder, fromdocname: str, item: Item, contnode: Element) -> Element:
         """The reference node to ``item``; aggregates call it directly, with no pending_xref."""
         if item.external:
-            ref = nodes.reference("", "", internal=False, refuri=item.url or "", reftitle=item.title, classes=["techspec-external"])
+            ref = nodes.reference(
+                "", "", internal=False, refuri=item.url or "", reftitle=item.title, classes=["techspec-external"]
+            )
             ref += contnode
             return ref
         return make_refnode(builder, fromdocname, item.docname, item.anchor, contnode, item.title)
 
     def resolve_any_xref(
-        self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
-        node: pending_xref, contnode: Element,
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
     ) -> list[tuple[str, Element]]:
         out = []
         for kind in KINDS:
             resolution = self.index.resolve(kind, target, self.doc_spec(fromdocname))
             if resolution.item is not None and not resolution.item.external:
                 item = resolution.item
-                out.append((f"techspec:{kind}", make_refnode(builder, fromdocname, item.docname, item.anchor, contnode, item.title)))
+                out.append(
+                    (
+                        f"techspec:{kind}",
+                        make_refnode(builder, fromdocname, item.docname, item.anchor, contnode, item.title),
+                    )
+                )
         return out
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
@@ -192,7 +220,18 @@ class TechspecDomain(Domain):
         grouped: dict[tuple[str, str], list[Any]] = {}
         for item in [*self.index.items, *self.outside]:
             grouped.setdefault((item.kind, item.id), []).append(
-                (item.spec, item.docname, item.lineno, item.anchor, item.title, item.fields, item.raw, item.body, item.external, item.url)
+                (
+                    item.spec,
+                    item.docname,
+                    item.lineno,
+                    item.anchor,
+                    item.title,
+                    item.fields,
+                    item.raw,
+                    item.body,
+                    item.external,
+                    item.url,
+                )
             )
         return {key: hashlib.sha256(pickle.dumps(value)).hexdigest() for key, value in grouped.items()}
 

@@ -94,4 +94,6 @@ class SpecFrontMatter(SphinxTransform):
         else:
             self.document.insert(0, node)
         if any(i.kind == "spec" and i is not item for i in get_domain(self.env).docs[docname].items):
-            warn(Problem("spec-scope", f"spec {spec_id!r} is given both as front matter and as a directive", docname, 1))
+            warn(
+                Problem("spec-scope", f"spec {spec_id!r} is given both as front matter and as a directive", docname, 1)
+            )

@@ -37,7 +37,10 @@ def register(app: Sphinx) -> None:
     app.add_node(
         techspec_item,
         html=(_visit_item_html, _depart_item_html),
-        latex=plain, text=plain, man=plain, texinfo=plain,
+        latex=plain,
+        text=plain,
+        man=plain,
+        texinfo=plain,
     )
     skip = (_skip, None)
     app.add_node(techspec_aggregate, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)

@@ -17,7 +17,9 @@ DOMAIN = "techspec"
 def ref_text(ref: Ref) -> nodes.inline:
     """The text of a link: the same whether it is resolved late or at once."""
     # IDs are shown as typed: no curly quotes from the smartquotes transform
-    return nodes.inline(ref.text, ref.text, classes=["techspec-ref", f"techspec-ref-{ref.kind}"], support_smartquotes=False)
+    return nodes.inline(
+        ref.text, ref.text, classes=["techspec-ref", f"techspec-ref-{ref.kind}"], support_smartquotes=False
+    )
 
 
 def xref(ref: Ref, generated: bool = True) -> addnodes.pending_xref:
@@ -97,7 +99,9 @@ def placeholder(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
     from the index: the read-time transforms then walk no card nodes, the
     stored doctrees stay small, and every link is made at once.
     """
-    node: techspec_item = techspec_item(classes=["techspec", f"techspec-{item.kind}"], ids=[item.anchor] if item.anchor else [])
+    node: techspec_item = techspec_item(
+        classes=["techspec", f"techspec-{item.kind}"], ids=[item.anchor] if item.anchor else []
+    )
     node["kind"] = item.kind
     node["techspec_id"] = item.id
     node["techspec_anchor"] = item.anchor
@@ -128,7 +132,11 @@ def fill(node: techspec_item, item: Item, link: Linker = xref) -> None:
     if rows:
         fields = nodes.field_list(classes=["techspec-fields"])
         for name, cells in rows:
-            fields += nodes.field("", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *cell_nodes(cells, link))))
+            fields += nodes.field(
+                "",
+                nodes.field_name(name, name),
+                nodes.field_body("", nodes.paragraph("", "", *cell_nodes(cells, link))),
+            )
         parts.append(fields)
     for name, _, _ in kind.derived_doc:
         value = item.fields.get(name)
