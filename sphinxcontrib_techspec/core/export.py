@@ -36,7 +36,18 @@ def export(index: Index, project: str, extra: dict[str, Any] | None = None) -> d
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Sorted keys, one item (or link) a line: diffable, deterministic, and
+    written by json's C encoder (``indent=`` would use the pure-Python one)."""
+
+    def one(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    def top(value: Any) -> str:
+        if isinstance(value, list) and value:
+            return "[\n" + ",\n".join(f"    {one(entry)}" for entry in value) + "\n  ]"
+        return one(value)
+
+    return "{\n" + ",\n".join(f"  {one(key)}: {top(data[key])}" for key in sorted(data)) + "\n}\n"
 
 
 def _kind_schema(name: str) -> dict[str, Any]:

@@ -13,10 +13,10 @@ from ..core import present, topology, trace
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem
-from ..core.present import Ref
+from ..core.present import Cell, Ref
 from .domain import get_domain, warn
 from .nodes import techspec_aggregate, techspec_item
-from .render import cell_nodes, fill, ref_text, table, xref
+from .render import cell_nodes, fill, html_table, ref_text, table, xref
 
 
 class AggregateTransform(SphinxPostTransform):
@@ -27,6 +27,7 @@ class AggregateTransform(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
         self._uris: dict[str, str] = {}
+        self._resolved: dict[tuple[str, str, str], Item | None] = {}
         # item cards (from any document: singlehtml and latex write many in one tree)
         for card in list(self.document.findall(techspec_item)):
             items = domain.docs.get(card["techspec_docname"])
@@ -65,12 +66,15 @@ class AggregateTransform(SphinxPostTransform):
     def link(self, ref: Ref) -> nodes.Node:
         """A cell's link, made at once: the index is complete when a page is written,
         and a pending_xref round trip per cell is most of a big table's cost."""
-        domain = get_domain(self.env)
-        item = domain.index.resolve(ref.kind, ref.target, domain.doc_spec(ref.docname)).item
+        key = (ref.kind, ref.target, ref.docname)
+        if key not in self._resolved:
+            domain = get_domain(self.env)
+            self._resolved[key] = domain.index.resolve(ref.kind, ref.target, domain.doc_spec(ref.docname)).item
+        item = self._resolved[key]
         if item is None:
             return xref(ref)  # unresolved: Sphinx's own path (missing-reference handlers)
         if item.external or item.docname == self.env.docname:
-            return domain.link(self.builder, self.env.docname, item, ref_text(ref))
+            return get_domain(self.env).link(self.builder, self.env.docname, item, ref_text(ref))
         # what make_refnode makes, with the URI of each target page computed once
         uri = self._uris.get(item.docname)
         if uri is None:
@@ -80,6 +84,32 @@ class AggregateTransform(SphinxPostTransform):
             node["reftitle"] = item.title
         node += ref_text(ref)
         return node
+
+    def table(self, headers: list[str], rows: list[list[list[Cell]]], classes: list[str]) -> nodes.Node:
+        """An aggregate table: HTML written at once for HTML builders (a big
+        table as docutils nodes costs more to build and write than the rest of
+        its page), docutils nodes for every other builder."""
+        if self.builder.format != "html":
+            return table(headers, rows, classes, self.link)
+        return nodes.raw("", html_table(headers, rows, classes, self.anchor_href), format="html")
+
+    def anchor_href(self, ref: Ref) -> tuple[str, str] | None:
+        """(href, title) of a cell's link, or None when it names nothing."""
+        key = (ref.kind, ref.target, ref.docname)
+        if key not in self._resolved:
+            domain = get_domain(self.env)
+            self._resolved[key] = domain.index.resolve(ref.kind, ref.target, domain.doc_spec(ref.docname)).item
+        item = self._resolved[key]
+        if item is None:
+            return None
+        if item.external:
+            return item.url or "", item.title
+        if item.docname == self.env.docname:
+            return f"#{item.anchor}", item.title
+        uri = self._uris.get(item.docname)
+        if uri is None:
+            uri = self._uris[item.docname] = self.builder.get_relative_uri(self.env.docname, item.docname)
+        return (f"{uri}#{item.anchor}" if item.anchor else uri), item.title
 
     def href(self, item: Item) -> str | None:
         if item.external:
@@ -102,7 +132,7 @@ def render_table(t: AggregateTransform, index: Index, node: techspec_aggregate) 
     headers, rows = present.table(index, kind, node.get("spec"), node.get("columns") or None)
     if not rows:
         return _empty(f"No {KINDS[kind].title} items.")
-    return [table(headers, rows, [f"techspec-table-{kind}"], t.link)]
+    return [t.table(headers, rows, [f"techspec-table-{kind}"])]
 
 
 def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
@@ -148,7 +178,7 @@ def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate
         for _title, items in kinds:
             kind = items[0].kind
             headers, rows = present.table(index, kind, [spec], ["id", *KINDS[kind].default_columns])
-            out.append(table(headers, rows, [f"techspec-table-{kind}"], t.link))
+            out.append(t.table(headers, rows, [f"techspec-table-{kind}"]))
     return out or _empty(f"Spec {spec} declares no items yet.")
 
 
@@ -156,7 +186,7 @@ def render_matrix(t: AggregateTransform, index: Index, node: techspec_aggregate)
     headers, rows = trace.matrix(index, node.get("rows") or "prd", node.get("spec"), node.get("prd"))
     if not rows:
         return _empty("Nothing to trace yet.")
-    return [table(headers, rows, ["techspec-matrix"], t.link)]
+    return [t.table(headers, rows, ["techspec-matrix"])]
 
 
 def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
@@ -167,7 +197,7 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
         if section.summary:
             out.append(nodes.paragraph("", "", *cell_nodes(section.summary, t.link)))
         if section.rows:
-            out.append(table(section.headers, section.rows, [f"techspec-report-{section.name}"], t.link))
+            out.append(t.table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
         elif not section.summary:
             out.extend(_empty("None."))
     return out
