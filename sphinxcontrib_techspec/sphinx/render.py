@@ -123,7 +123,7 @@ def html_table(
         f'<tr class="row-{"odd" if n % 2 else "even"}">' + "".join(f"<td><p>{cell(c)}</p></td>" for c in row) + "</tr>"
         for n, row in enumerate(rows, 2)
     )
-    names = " ".join(escape(c) for c in ("docutils", "align-default", "techspec-table", *classes))
+    names = " ".join(escape(c) for c in ("techspec-table", *classes, "docutils", "align-default"))
     return f'<table class="{names}">\n<thead>\n<tr class="row-odd">{head}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
 
 
