@@ -63,23 +63,34 @@ class AggregateTransform(SphinxPostTransform):
         app = getattr(self.env, "_app", None) or self.app
         return app.builder
 
-    def link(self, ref: Ref) -> nodes.Node:
-        """A cell's link, made at once: the index is complete when a page is written,
-        and a pending_xref round trip per cell is most of a big table's cost."""
+    def resolve(self, ref: Ref) -> Item | None:
+        """The item a cell names, resolved once per page."""
         key = (ref.kind, ref.target, ref.docname)
         if key not in self._resolved:
             domain = get_domain(self.env)
             self._resolved[key] = domain.index.resolve(ref.kind, ref.target, domain.doc_spec(ref.docname)).item
-        item = self._resolved[key]
+        return self._resolved[key]
+
+    def href(self, item: Item) -> str:
+        """The item's address from this page; each target page's URI computed once."""
+        if item.external:
+            return item.url or ""
+        if item.docname == self.env.docname:
+            return f"#{item.anchor}"
+        uri = self._uris.get(item.docname)
+        if uri is None:
+            uri = self._uris[item.docname] = self.builder.get_relative_uri(self.env.docname, item.docname)
+        return f"{uri}#{item.anchor}" if item.anchor else uri
+
+    def link(self, ref: Ref) -> nodes.Node:
+        """A cell's link, made at once: the index is complete when a page is written,
+        and a pending_xref round trip per cell is most of a big table's cost."""
+        item = self.resolve(ref)
         if item is None:
             return xref(ref)  # unresolved: Sphinx's own path (missing-reference handlers)
         if item.external or item.docname == self.env.docname:
             return get_domain(self.env).link(self.builder, self.env.docname, item, ref_text(ref))
-        # what make_refnode makes, with the URI of each target page computed once
-        uri = self._uris.get(item.docname)
-        if uri is None:
-            uri = self._uris[item.docname] = self.builder.get_relative_uri(self.env.docname, item.docname)
-        node = nodes.reference("", "", internal=True, refuri=f"{uri}#{item.anchor}" if item.anchor else uri)
+        node = nodes.reference("", "", internal=True, refuri=self.href(item))
         if item.title:
             node["reftitle"] = item.title
         node += ref_text(ref)
@@ -95,27 +106,8 @@ class AggregateTransform(SphinxPostTransform):
 
     def anchor_href(self, ref: Ref) -> tuple[str, str] | None:
         """(href, title) of a cell's link, or None when it names nothing."""
-        key = (ref.kind, ref.target, ref.docname)
-        if key not in self._resolved:
-            domain = get_domain(self.env)
-            self._resolved[key] = domain.index.resolve(ref.kind, ref.target, domain.doc_spec(ref.docname)).item
-        item = self._resolved[key]
-        if item is None:
-            return None
-        if item.external:
-            return item.url or "", item.title
-        if item.docname == self.env.docname:
-            return f"#{item.anchor}", item.title
-        uri = self._uris.get(item.docname)
-        if uri is None:
-            uri = self._uris[item.docname] = self.builder.get_relative_uri(self.env.docname, item.docname)
-        return (f"{uri}#{item.anchor}" if item.anchor else uri), item.title
-
-    def href(self, item: Item) -> str | None:
-        if item.external:
-            return item.url
-        uri = self.builder.get_relative_uri(self.env.docname, item.docname)
-        return f"{uri}#{item.anchor}"
+        item = self.resolve(ref)
+        return None if item is None else (self.href(item), item.title)
 
 
 Renderer = Callable[[AggregateTransform, Index, techspec_aggregate], list[nodes.Node]]
