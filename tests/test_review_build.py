@@ -327,3 +327,23 @@ def test_anchor_helpers_agree_with_the_source() -> None:
     # the line numbers above are read off the text, so the helper must find each directive once
     for needle, _ in EXPECTED.values():
         assert sum(line.startswith(needle) for line in textwrap.dedent(REVIEWED_RST).splitlines()) == 1
+
+
+def test_parallel_build_reports_what_a_serial_build_does(project, tmp_path: Path) -> None:
+    """The checks run once on the merged index: -j 2 sees every document's items."""
+    # Sphinx reads in parallel only from six documents on: the checks' items are spread over them
+    fillers = {
+        f"extra{n}.rst": f"Extra {n}\n========\n\n.. spec:: SPEC-EXTRA{n}\n   :version: 1.0\n   :status: draft\n\n"
+        f".. sli:: extra-sli-{n}\n   :kind: latency\n\n.. migration:: 2026010{n}_extra\n   :description: d\n   :rollback: none\n"
+        for n in range(6)
+    }
+    files = {"index.rst": REVIEWED_RST + "\n.. toctree::\n\n" + "".join(f"   extra{n}\n" for n in range(6)), **fillers}
+    serial_src = project(files)
+    parallel_src = shutil.copytree(serial_src, tmp_path / "parallel")
+    serial, parallel = build(serial_src), build(parallel_src, parallel=2)
+    # the parallel build did read in chunks ("reading sources... [ 50%] a .. b")
+    assert re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", strip_escape_sequences(parallel.app._status.getvalue()))
+    assert sorted(reviewer_warnings(parallel)) == sorted(reviewer_warnings(serial))
+    subtypes = [s for *_, s in reviewer_warnings(parallel)]
+    # the six extra documents each add an unused SLI and a migration with no rollback
+    assert subtypes.count("unused-sli") >= 6 and subtypes.count("migration-without-rollback") >= 7
