@@ -58,7 +58,7 @@ def test_every_kind_is_well_formed(kind: str) -> None:
     assert COMMON_NAMES <= set(names), "every kind has satisfies and decided-by"
     assert declaration.section in SECTIONS
     assert all(f.ref is None or f.ref in KINDS for f in declaration.fields)
-    valid = set(names) | {d for d, _, _ in declaration.derived_doc}
+    valid = set(names) | {f.name for f in declaration.derived_fields}
     assert set(declaration.default_columns) <= valid
     assert declaration.doc and all(f.doc for f in declaration.fields)
 

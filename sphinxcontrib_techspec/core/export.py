@@ -52,9 +52,7 @@ def dumps(data: dict[str, Any]) -> str:
 
 def _kind_schema(name: str) -> dict[str, Any]:
     kind = KINDS[name]
-    properties = {f.name: {**f.parser.schema(), "description": f.doc} for f in kind.fields}
-    for derived, doc, schema in kind.derived_doc:
-        properties[derived] = {**schema, "description": doc}
+    properties = {f.name: {**f.parser.schema(), "description": f.doc} for f in kind.shown.values()}
     return {
         "type": "object",
         "properties": {

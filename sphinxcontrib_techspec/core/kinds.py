@@ -61,8 +61,8 @@ class Kind:
     body_fields: Callable[[str], dict[str, Any]] | None = None
     #: values computed from the parsed fields (error budget, worst-case delay)
     derived: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    #: derived field names with one line of docs, for the docs and the schema
-    derived_doc: tuple[tuple[str, str, dict[str, Any]], ...] = ()
+    #: the derived values, declared like options: the parser formats them and gives their schema
+    derived_fields: tuple[Field, ...] = ()
     label: str = ""
 
     @property
@@ -75,6 +75,11 @@ class Kind:
     @cached_property
     def by_name(self) -> dict[str, Field]:
         return {f.name: f for f in self.fields}
+
+    @cached_property
+    def shown(self) -> dict[str, Field]:
+        """Options and derived values: everything a card, a table or the export shows."""
+        return {f.name: f for f in (*self.fields, *self.derived_fields)}
 
     @property
     def default_columns(self) -> tuple[str, ...]:
@@ -243,26 +248,15 @@ def _retry_delay(fields: dict[str, Any]) -> dict[str, Any]:
     return {"backoff-schedule": [v._number(w) for w in waits], "worst-case-delay": v._number(sum(waits))}
 
 
-_BUDGET_DOC = (
-    (
-        "error-budget-percent",
-        "Share of the window (or of requests) allowed to miss the target, in percent.",
-        {"type": "number"},
-    ),
-    (
-        "error-budget-seconds",
-        "For an availability target: seconds of full outage the window allows.",
-        {"type": "number"},
-    ),
+_BUDGET = (
+    Field("error-budget-percent", v.Percentage(), "Share of the window (or of requests) allowed to miss the target."),
+    Field("error-budget-seconds", _DURATION, "For an availability target: the full outage the window allows."),
 )
-_RETRY_DOC = (
-    (
-        "backoff-schedule",
-        "Each retry's wait in seconds, capped by ``:max:``.",
-        {"type": "array", "items": {"type": "number"}},
-    ),
-    ("worst-case-delay", "Seconds the retries alone add in the worst case (the schedule summed).", {"type": "number"}),
+_RETRY = (
+    Field("backoff-schedule", v.ListOf(item=_DURATION), "Each retry's wait, capped by ``:max:``."),
+    Field("worst-case-delay", _DURATION, "What the retries alone add in the worst case (the schedule summed)."),
 )
+_RECORDS = v.Records()
 
 SPEC_STATUS = v.Choice(("draft", "review", "current", "deprecated", "superseded"))
 ADR_STATUS = v.Choice(("proposed", "accepted", "rejected", "deprecated", "superseded"))
@@ -373,9 +367,9 @@ KINDS: dict[str, Kind] = {
             ),
             columns=("component", "request", "response", "errors", "auth"),
             argument_fields=_endpoint,
-            derived_doc=(
-                ("method", "The HTTP method, from the argument.", {"type": "string"}),
-                ("path", "The path, from the argument.", {"type": "string"}),
+            derived_fields=(
+                Field("method", v.HttpMethod(), "The HTTP method, from the argument."),
+                Field("path", _TEXT, "The path, from the argument."),
             ),
             label="API endpoint",
         ),
@@ -395,7 +389,7 @@ KINDS: dict[str, Kind] = {
             "interfaces",
             _fields(),
             body_fields=_schema_fields,
-            derived_doc=(("schema-fields", "The parsed fields: name, type, optional, default.", {"type": "array"}),),
+            derived_fields=(Field("schema-fields", _RECORDS, "The parsed fields: name, type, optional, default."),),
             columns=("schema-fields",),
         ),
         Kind(
@@ -421,9 +415,9 @@ KINDS: dict[str, Kind] = {
             body="sql",
             body_fields=_ddl,
             columns=("component", "columns", "indexes"),
-            derived_doc=(
-                ("columns", "Columns parsed from ``CREATE TABLE``.", {"type": "array"}),
-                ("ddl-indexes", "Indexes parsed from ``CREATE INDEX``.", {"type": "array"}),
+            derived_fields=(
+                Field("columns", _RECORDS, "Columns parsed from ``CREATE TABLE``: name, type, constraints."),
+                Field("ddl-indexes", _RECORDS, "Indexes parsed from ``CREATE INDEX``: name, table, columns."),
             ),
             label="Database table",
         ),
@@ -474,7 +468,7 @@ KINDS: dict[str, Kind] = {
             ),
             columns=("sli", "target", "window", "component", "error-budget-percent"),
             derived=_error_budget,
-            derived_doc=_BUDGET_DOC,
+            derived_fields=_BUDGET,
             label="SLO",
         ),
         Kind(
@@ -503,7 +497,7 @@ KINDS: dict[str, Kind] = {
             ),
             columns=("max-retries", "backoff", "base", "max", "worst-case-delay"),
             derived=_retry_delay,
-            derived_doc=_RETRY_DOC,
+            derived_fields=_RETRY,
         ),
         Kind(
             "timeout",
@@ -576,3 +570,15 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
+
+
+#: fields that claim something of their target: a pin on them is checked (core/suspect.py)
+PINNED_FIELDS = ("satisfies", "decided-by", "adrs")
+#: kinds such links point at that have no ``version``: they are pinned by fingerprint,
+#: which their cards show (requirements and ADRs)
+FINGERPRINT_PINNED = frozenset(
+    f.ref
+    for kind in KINDS.values()
+    for f in kind.fields
+    if f.name in PINNED_FIELDS and f.ref and KINDS[f.ref].field("version") is None
+)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .index import Index
-from .kinds import KINDS, SECTIONS, Field
+from .kinds import FINGERPRINT_PINNED, KINDS, SECTIONS, Field
 from .model import Item
+from .values import Records
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,6 @@ META_COLUMNS = ("id", "spec", "title", "docname")
 def format_value(field: Field | None, value: Any) -> str:
     if field is not None:
         return field.parser.format(value)
-    if isinstance(value, list):
-        return ", ".join(
-            " ".join(f"{k}={v}" if k != "name" else str(v) for k, v in entry.items() if v not in (None, False, ""))
-            if isinstance(entry, dict)
-            else str(entry)
-            for entry in value
-        )
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -56,7 +50,7 @@ def format_value(field: Field | None, value: Any) -> str:
 def value_cells(item: Item, name: str) -> list[Cell]:
     """The cells showing one field (or derived value) of an item."""
     kind = item.declaration
-    field = kind.field(name)
+    field = kind.shown.get(name)
     if name not in item.fields:
         raw = item.raw.get(name)
         return [Invalid(raw)] if raw and raw.strip() else []
@@ -71,17 +65,6 @@ def value_cells(item: Item, name: str) -> list[Cell]:
             if isinstance(entry, dict) and entry.get("version"):
                 cells.append(f" @{entry['version']}")
         return cells
-    if name in ("error-budget-seconds", "worst-case-delay") and isinstance(value, (int, float)):
-        from .values import format_duration
-
-        return [format_duration(value)]
-    if name == "backoff-schedule" and isinstance(value, list):
-        from .values import format_duration
-
-        # seconds as a reader writes them: 50ms, 100ms, not 0.05, 0.1
-        return [", ".join(format_duration(wait) for wait in value)]
-    if name == "error-budget-percent":
-        return [f"{value}%"]
     return [format_value(field, value)]
 
 
@@ -101,14 +84,14 @@ def item_rows(item: Item) -> list[tuple[str, list[Cell]]]:
     kind = item.declaration
     names = [f.name for f in kind.fields if f.name in item.fields or item.raw.get(f.name, "").strip()]
     names = [n for n in names if n != "title"]
-    names += [d for d, _, _ in kind.derived_doc if d in item.fields and not isinstance(item.fields[d], list)]
-    names += [n for n in ("backoff-schedule",) if n in item.fields]
+    # derived rows are shown as tables of their own (render.card)
+    names += [f.name for f in kind.derived_fields if f.name in item.fields and not isinstance(f.parser, Records)]
     rows = []
     for name in names:
         cells = value_cells(item, name)
         if cells:
             rows.append((label(name), cells))
-    if item.kind in ("requirement", "adr"):
+    if item.kind in FINGERPRINT_PINNED:
         # what a citing link writes after ``@`` to pin this state (see core/suspect.py)
         rows.append(("Pin", [item.fingerprint]))
     return rows
@@ -148,7 +131,7 @@ def table(
 
 def valid_columns(kind: str) -> list[str]:
     declaration = KINDS[kind]
-    return [*META_COLUMNS, *(f.name for f in declaration.fields), *(d for d, _, _ in declaration.derived_doc)]
+    return [*META_COLUMNS, *(f.name for f in declaration.fields), *(f.name for f in declaration.derived_fields)]
 
 
 def spec_summary(index: Index, spec: str) -> list[tuple[str, list[tuple[str, list[Item]]]]]:

@@ -26,14 +26,13 @@ import re
 from dataclasses import dataclass
 
 from .index import Index, Link
+from .kinds import PINNED_FIELDS
 from .model import Item, Problem
 from .present import Cell, Ref, self_ref
 from .values import Version, version_key
 
 #: shortest fingerprint prefix accepted as a pin
 MIN_PREFIX = 6
-#: fields whose links must be pinned when ``techspec_require_pins`` is on
-PINNED_FIELDS = ("satisfies", "decided-by", "adrs")
 _HEX = re.compile(r"[0-9a-f]+")
 
 

@@ -410,6 +410,23 @@ class ListOf(Parser):
         return f"comma-separated list of {self.item.syntax}"
 
 
+@dataclass(frozen=True)
+class Records(Parser):
+    """Rows read from a body (a schema's fields, a table's columns): derived,
+    never written as an option; shown as a table, one row a record."""
+
+    syntax: ClassVar[str] = "rows read from the body"
+
+    def schema(self) -> dict[str, JSON]:
+        return {"type": "array", "items": {"type": "object"}}
+
+    def format(self, value: JSON) -> str:
+        return "; ".join(
+            " ".join(f"{k}={v}" if k != "name" else str(v) for k, v in entry.items() if v not in (None, False, ""))
+            for entry in value
+        )
+
+
 def describe(parser: Parser) -> str:
     """One line of syntax documentation for a parser."""
     if isinstance(parser, ListOf):

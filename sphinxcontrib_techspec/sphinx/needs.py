@@ -85,10 +85,12 @@ def field_name(name: str) -> str:
 
 def _derived_fields(kind: Kind) -> Iterator[tuple[str, dict[str, Any]]]:
     """Derived values a need field can hold: scalars and lists of scalars."""
-    for name, _, schema in kind.derived_doc:
+    for derived in kind.derived_fields:
+        name, schema = derived.name, derived.parser.schema()
         items = schema.get("items", {}).get("type")
         if schema.get("type") in _SCALARS or (schema.get("type") == "array" and items in _SCALARS):
-            yield name, {k: v for k, v in schema.items() if k in ("type", "items")}
+            # sphinx-needs takes a bare type: no bounds or descriptions
+            yield name, {"type": schema["type"], **({"items": {"type": items}} if items else {})}
 
 
 def _plain(kind: Kind) -> list[Field]:

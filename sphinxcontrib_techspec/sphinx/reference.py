@@ -160,10 +160,10 @@ class KindsDirective(TechspecDirective):
             for f in kind.fields
         ]
         section += grid(["Option", "Required", "Syntax", "References", "Description"], rows, ["techspec-kind-options"])
-        if kind.derived_doc:
+        if kind.derived_fields:
             section += nodes.rubric("Derived values", "Derived values")
-            derived = [[nodes.literal(name, name), doc] for name, doc, _ in kind.derived_doc]
-            section += grid(["Field", "Description"], derived, ["techspec-kind-derived"])
+            derived = [[nodes.literal(f.name, f.name), describe(f.parser), f.doc] for f in kind.derived_fields]
+            section += grid(["Field", "Shown as", "Description"], derived, ["techspec-kind-derived"])
         return section
 
 

@@ -9,6 +9,7 @@ from sphinx import addnodes
 
 from ..core.model import Item
 from ..core.present import Cell, Invalid, Ref, item_rows, label
+from ..core.values import Records
 from .nodes import techspec_item
 
 DOMAIN = "techspec"
@@ -182,9 +183,9 @@ def fill(node: techspec_item, item: Item, link: Linker = xref) -> None:
                 nodes.field_body("", nodes.paragraph("", "", *cell_nodes(cells, link))),
             )
         parts.append(fields)
-    for name, _, _ in kind.derived_doc:
-        value = item.fields.get(name)
-        if isinstance(value, list) and value and isinstance(value[0], dict):
+    for derived in kind.derived_fields:
+        name, value = derived.name, item.fields.get(derived.name)
+        if isinstance(derived.parser, Records) and value:
             headers = list(value[0])
             parts.append(
                 table(
