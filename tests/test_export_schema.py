@@ -78,7 +78,15 @@ def test_every_kind_is_exercised() -> None:
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
-    Draft202012Validator.check_schema(ex.schema())
+    schema = ex.schema()
+    Draft202012Validator.check_schema(schema)  # raises SchemaError if not
+    # every kind's fields, options and derived values alike, are described
+    per_kind = {rule["if"]["properties"]["kind"]["const"]: rule["then"] for rule in schema["properties"]["items"]["items"]["allOf"]}
+    assert set(per_kind) == set(KINDS)
+    for name, kind in KINDS.items():
+        described = per_kind[name]["properties"]["fields"]["properties"]
+        assert set(described) == set(kind.shown), name
+        assert all(entry.get("description") for entry in described.values()), name
 
 
 def test_export_validates_against_the_schema() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -73,7 +74,8 @@ def test_every_parser_on_nasty_text(text: str) -> None:
         except ValueError:
             continue
         json.dumps(value, allow_nan=False)  # infinity would make techspec.json invalid JSON
-        parser.format(value)
+        shown = parser.format(value)
+        assert isinstance(shown, str) and (shown.strip() or value == []), (parser, text, value)
 
 
 @SETTINGS
@@ -91,11 +93,13 @@ def test_parsers_raise_only_value_error(parser: v.Parser, text: str) -> None:
 @SETTINGS
 @given(tricky)
 def test_duration_and_percentage_raise_only_value_error(text: str) -> None:
-    for parse in (v.parse_duration, v.parse_percentage):
+    for parse, low, high in ((v.parse_duration, 0, math.inf), (v.parse_percentage, 0, 100)):
         try:
-            parse(text)
+            value = parse(text)
         except ValueError:
-            pass
+            continue
+        # what parses is a finite number in range: never inf or nan in the export
+        assert math.isfinite(value) and low <= value <= high, (text, value)
 
 
 # milliseconds up to ten years: the precision durations are written with
