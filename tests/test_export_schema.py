@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from sphinxcontrib_techspec.core import export as ex
 from sphinxcontrib_techspec.core.index import Index
 from sphinxcontrib_techspec.core.kinds import KINDS
-from sphinxcontrib_techspec.core.model import Item, build_item
+from sphinxcontrib_techspec.core.model import Item, Problem, build_item
 
 DDL = "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(10, 2));\nCREATE INDEX o_total ON orders (total);"
 
@@ -156,3 +156,20 @@ def test_dumps_has_no_timestamp_and_ends_with_a_newline() -> None:
     text = ex.dumps(ex.export(Index(items()), "shop", {"version": "1.0"}))
     assert text.endswith("}\n")
     assert json.loads(text)["version"] == "1.0"
+
+
+def test_read_gives_back_the_index_that_was_exported() -> None:
+    made = items()
+    made[0].problems.append(Problem("bad-value", "planted", made[0].docname, made[0].lineno))
+    data = json.loads(ex.dumps(ex.export(Index(made), "demo")))
+    project, index = ex.read(data)
+    assert project == "demo"
+    assert [i.to_json() for i in index.items] == data["items"]
+    assert sum(len(i.problems) for i in index.items) == sum(len(i.problems) for i in made)
+    # read then written again: the same export, links (resolved again by the index) included
+    assert ex.export(index, project) == data
+
+
+def test_read_refuses_what_is_not_an_export() -> None:
+    with pytest.raises(ValueError, match="not a valid techspec.json"):
+        ex.read({"schema": "techspec/1", "items": []})

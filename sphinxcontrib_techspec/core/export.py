@@ -7,6 +7,7 @@ from typing import Any
 
 from .index import Index
 from .kinds import KINDS
+from .model import Item
 
 SCHEMA_ID = "techspec/1"
 
@@ -33,6 +34,17 @@ def export(index: Index, project: str, extra: dict[str, Any] | None = None) -> d
     }
     out.update(extra or {})
     return out
+
+
+def read(data: Any) -> tuple[str, Index]:
+    """A ``techspec.json`` (already decoded) read back as the index the build had:
+    the project's name and its own items. What ``techspec export`` and ``diff``
+    work on, so they never parse or resolve anything their own way.
+    Raises ValueError when ``data`` is not a valid export."""
+    from .federation import validate
+
+    validate(data)
+    return data["project"], Index(Item.from_json(entry) for entry in data["items"] if not entry.get("external"))
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import posixpath
 from functools import cache
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,29 +86,12 @@ def load(name: str, data: Any, base: str) -> list[Item]:
     Their problems stay with the project that declared them.
     """
     validate(data)
-    items = []
-    for entry in data["items"]:
-        if entry.get("external"):
-            continue  # an item the other project imported itself: not its own
-        items.append(
-            Item(
-                kind=entry["kind"],
-                id=entry["id"],
-                docname=entry["docname"],
-                lineno=entry.get("lineno") or 0,
-                spec=entry.get("spec"),
-                title=entry["title"],
-                fields=entry["fields"],
-                raw=entry.get("raw", {}),
-                # the body keeps the fingerprint equal to the exporter's, so pins on imported items hold
-                body=entry.get("body", ""),
-                anchor=entry.get("anchor", ""),
-                external=name,
-                url=page_url(data, entry, base),
-                pins=entry.get("pins", {}),
-            )
-        )
-    return items
+    return [
+        # an item the other project imported itself is not its own; problems stay with their project
+        replace(Item.from_json(entry), external=name, url=page_url(data, entry, base), problems=[])
+        for entry in data["items"]
+        if not entry.get("external")
+    ]
 
 
 def parse(name: str, raw: bytes, base: str) -> list[Item]:

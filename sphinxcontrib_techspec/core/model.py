@@ -81,6 +81,27 @@ class Item:
                     out.append((fld.name, fld.ref, entry, self.pins.get(fld.name, {}).get(entry)))
         return out
 
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> Item:
+        """An item of a (validated) ``techspec.json``, as the exporting build had it."""
+        docname = entry["docname"]
+        lineno = entry.get("lineno") or 0
+        return cls(
+            kind=entry["kind"],
+            id=entry["id"],
+            docname=docname,
+            lineno=lineno,
+            spec=entry.get("spec"),
+            title=entry["title"],
+            fields=entry["fields"],
+            raw=entry.get("raw", {}),
+            # the body keeps the fingerprint equal to the exporter's, so pins on imported items hold
+            body=entry.get("body", ""),
+            anchor=entry.get("anchor", ""),
+            problems=[Problem(p["subtype"], p["message"], docname, lineno) for p in entry.get("problems", [])],
+            pins=entry.get("pins", {}),
+        )
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "kind": self.kind,
