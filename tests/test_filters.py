@@ -645,3 +645,64 @@ def test_filtered_table_in_the_text_builder(tmp_path: Path) -> None:
     first = text[: text.index("svc-1")]
     assert re.findall(r"slo-\d", first)[:3] == ["slo-4", "slo-1", "slo-0"]
     assert "No SLO items match the filter: target >= 100 rps" in text
+
+
+def test_matrix_rows_are_filtered_and_sorted_by_their_items() -> None:
+    from sphinxcontrib_techspec.core import trace
+    from sphinxcontrib_techspec.core.index import Index
+
+    items = [
+        make("adr", "ADR-1", spec=None, status="accepted", date="2024-01-02"),
+        make("adr", "ADR-2", spec=None, status="superseded", superseded_by="ADR-3"),
+        make("adr", "ADR-3", spec=None, status="accepted", date="2025-03-01"),
+        make("requirement", "REQ-1", spec=None, prd="PRD-1", priority="could"),
+        make("requirement", "REQ-2", spec=None, prd="PRD-1", priority="must"),
+        make("requirement", "REQ-10", spec=None, prd="PRD-1", priority="must"),
+    ]
+    index = Index(items)
+
+    def rows(kind: str, pivot: str, text: str, sort: str) -> list[str]:
+        where, order = compile_filter(kind, text), parse_sort(kind, sort)
+        _, cells = trace.matrix(index, pivot, None, None, lambda found: sort_items(where.select(found), order))
+        column = 0 if pivot == "adr" else 1
+        return [row[column][0].text for row in cells]  # type: ignore[union-attr]
+
+    assert rows("adr", "adr", "status == accepted", "-date") == ["ADR-3", "ADR-1"]
+    assert rows("adr", "adr", "date >= 2025-01-01 or superseded-by == adr-3", "id") == ["ADR-2", "ADR-3"]
+    assert rows("requirement", "prd", "priority == must", "id") == ["REQ-2", "REQ-10"]
+    assert rows("requirement", "prd", "not (priority == must)", "-id") == ["REQ-1"]
+
+
+def test_matrix_with_an_unknown_pivot_warns(tmp_path: Path) -> None:
+    result = build(
+        write_project(
+            tmp_path / "src",
+            {
+                "index.rst": """
+                Index
+                =====
+
+                .. prd:: PRD-1
+                   :version: 1.0
+
+                .. requirement:: REQ-1
+                   :prd: PRD-1
+                   :priority: must
+
+                .. requirement:: REQ-2
+                   :prd: PRD-1
+                   :priority: could
+
+                .. traceability-matrix::
+                   :rows: specs
+                   :filter: priority == must
+                """,
+            },
+        )
+    )
+    assert [(line, kind) for _, line, _, kind in result.located() if kind != "techspec.uncovered-requirement"] == [
+        (15, "techspec.bad-value")
+    ]
+    assert ":rows: 'specs' is not one of prd, spec, adr" in result.warnings
+    # read as the default pivot, by requirement, whose filter it was written for
+    assert [row[1] for row in page_tables(result.html("index"))[0][1:]] == ["REQ-1"]
