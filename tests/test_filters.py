@@ -706,3 +706,21 @@ def test_matrix_with_an_unknown_pivot_warns(tmp_path: Path) -> None:
     assert ":rows: 'specs' is not one of prd, spec, adr" in result.warnings
     # read as the default pivot, by requirement, whose filter it was written for
     assert [row[1] for row in page_tables(result.html("index"))[0][1:]] == ["REQ-1"]
+
+
+def test_long_filters_wrap_and_yaml_options_work(tmp_path: Path) -> None:
+    """A reST filter may go on over more-indented lines; MyST's YAML options block takes one too."""
+    pages = files()
+    pages["overview.rst"] = (
+        "Overview\n========\n\n.. techspec-table:: slo\n"
+        "   :filter: target >= 99.9%\n      or window < 7d\n      and not (target == 99.95%)\n   :sort: id\n"
+    )
+    pages["overview_md.md"] = (
+        "# Overview\n\n```{techspec-table} slo\n---\n"
+        "filter: 'target >= 99.9% or window < 7d and not (target == 99.95%)'\nsort: id\n---\n```\n"
+    )
+    result = build(write_project(tmp_path / "src", pages))
+    assert result.subtypes() == []
+    rst, md = page_tables(result.html("overview")), page_tables(result.html("overview_md"))
+    # and binds tighter than or: slo-1 (99.95% over 6d) is kept by the first alternative
+    assert [first_column(t) for t in rst] == [first_column(t) for t in md] == [["slo-0", "slo-1", "slo-3", "slo-4", "slo-5"]]
