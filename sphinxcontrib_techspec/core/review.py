@@ -17,7 +17,7 @@ from typing import Any
 from .index import Index
 from .kinds import KINDS
 from .model import Item, Problem
-from .values import format_duration
+from .values import Target, format_duration
 
 #: an error budget below this many seconds of full outage is called tiny
 TINY_BUDGET_SECONDS = 60
@@ -45,7 +45,10 @@ def says_nothing(text: str) -> bool:
 
 
 def _format_target(target: dict[str, Any]) -> str:
-    return KINDS["slo"].by_name["target"].parser.format(target)
+    """The target's meaning spelled out (``99.9%`` is ``>= 99.9%``): a message says how it was read."""
+    parser = KINDS["slo"].by_name["target"].parser
+    assert isinstance(parser, Target)
+    return parser.canonical(target)
 
 
 def _local(index: Index, kind: str) -> list[Item]:
@@ -95,7 +98,8 @@ def _component_key(index: Index, item: Item) -> tuple[Any, ...] | None:
 
 
 def _latency_threshold(slo: Item) -> float | None:
-    """Seconds every request must stay under, for a latency SLO (``p95 < 400ms``)."""
+    """Seconds every request must stay under, for a latency SLO (``p95 < 400ms``,
+    ``p99 \N{LESS-THAN OR EQUAL TO} 1s @ 500 rps``: the load does not change the threshold)."""
     target = slo.fields.get("target")
     # a zero threshold is impossible-target already
     if not target or target["unit"] != "s" or target["comparator"] not in ("<", "<=") or target["value"] <= 0:
