@@ -74,10 +74,10 @@ def unresolved_refs(index: Index) -> Iterator[Problem]:
                 "which the error taxonomy does not declare (add an error-code)"
             )
         elif subtype == "slo-without-sli":
-            message = f"SLO {source.id!r} constrains SLI {link.target!r}, which no spec declares: nothing says what it measures"
+            message = f"SLO {source.id!r} constrains SLI {link.target!r}, which no document declares: nothing says what it measures"
         else:
             role = "protects against" if link.field == "dependency" else "sits on"
-            message = f"{source.kind} {source.id!r} {role} component {link.target!r}, which no spec declares"
+            message = f"{source.mention} {role} component {link.target!r}, which no document declares"
         yield _at(source, subtype, message)
 
 
