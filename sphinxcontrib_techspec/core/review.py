@@ -70,7 +70,7 @@ def unresolved_refs(index: Index) -> Iterator[Problem]:
             continue
         if subtype == "undeclared-error":
             message = (
-                f"api-endpoint {source.id!r} may return error {link.target!r}, "
+                f"{source.mention} may return error {link.target!r}, "
                 "which the error taxonomy does not declare (add an error-code)"
             )
         elif subtype == "slo-without-sli":
@@ -126,7 +126,7 @@ def slow_retries(index: Index) -> Iterator[Problem]:
                 yield _at(
                     policy,
                     "retry-exceeds-slo",
-                    f"retry-policy {policy.id!r} waits {format_duration(delay)} in backoff alone ({schedule}), "
+                    f"{policy.mention} waits {format_duration(delay)} in backoff alone ({schedule}), "
                     f"at or over the {format_duration(threshold)} threshold of SLO {slo.id!r} "
                     f"({_format_target(slo.fields['target'])}) on component {policy.fields['component']!r}: "
                     "every retried request misses it",
@@ -145,7 +145,7 @@ def data_handling(index: Index) -> Iterator[Problem]:
             yield _at(
                 data,
                 "unhandled-data",
-                f"data-class {data.id!r} is {classification} but its handling is {handling.strip()!r}: "
+                f"{data.mention} is {classification} but its handling is {handling.strip()!r}: "
                 "say how it is protected (encryption, access, logging, masking)",
             )
         if classification == "PII" and (data.spec, data.id.casefold()) not in retained:
@@ -153,7 +153,7 @@ def data_handling(index: Index) -> Iterator[Problem]:
             yield _at(
                 data,
                 "pii-without-retention",
-                f"data-class {data.id!r} is PII but {where} declares no retention {data.id!r}: "
+                f"{data.mention} is PII but {where} declares no retention {data.id!r}: "
                 "say how long it is kept and how it is deleted",
             )
 
