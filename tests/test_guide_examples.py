@@ -15,6 +15,7 @@ line; they are invisible in the rendered guide::
     % techspec-example: warns unknown-ref, bad-value
     % techspec-example: conf extensions.append("sphinx_needs")
     % techspec-example: items 0
+    % techspec-example: in example_docs
     ````{code-block} md
     ...
     ````
@@ -27,23 +28,36 @@ line; they are invisible in the rendered guide::
 - ``items N``: the example makes N techspec items rather than one per item
   directive (for a page showing another extension's directive of the same
   name, such as sphinx-needs' ``spec``).
+- ``in example_docs``: the example names items of the example platform (an
+  aggregate over ``SPEC-CHECKOUT`` and ``SPEC-INVENTORY``, which no single
+  page can declare: a page declares one spec). It is built as one more page
+  of a fresh copy of this guide's own project, with that project's
+  ``conf.py``, and is held to the same checks there.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import runpy
+import shlex
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import build, write_project
+from conftest import Build, build, write_project
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 
 from sphinxcontrib_techspec.core.kinds import KINDS
 
-GUIDE = Path(__file__).parent.parent / "example_docs" / "guide"
+REPO = Path(__file__).parent.parent
+GUIDE = REPO / "example_docs" / "guide"
 
 #: the conf.py the quickstart tells a reader to write, and warning types shown
 CONF = """\
@@ -54,7 +68,7 @@ show_warning_types = True
 
 LANGUAGES = {"rst": "rst", "restructuredtext": "rst", "myst": "md", "md": "md", "markdown": "md"}
 _INFO = re.compile(r"\{(?:code-block|code|sourcecode)\}\s*(?P<directive>\S*)|(?P<plain>\S*)")
-_MARKER = re.compile(r"%\s*techspec-example:\s*(?P<what>warns|conf|items)\b\s*(?P<arg>.*)")
+_MARKER = re.compile(r"%\s*techspec-example:\s*(?P<what>warns|conf|items|in)\b\s*(?P<arg>.*)")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+(?P<name>[\w:-]+)::", re.MULTILINE)
 _MYST_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|:{3,})\{(?P<name>[\w:-]+)\}", re.MULTILINE)
 
@@ -68,6 +82,8 @@ class Example:
     warns: list[str] = field(default_factory=list)
     conf: list[str] = field(default_factory=list)
     items: int | None = None
+    #: a project the example is a page of (``example_docs``), or None for a fresh one
+    within: str | None = None
 
     @property
     def directives(self) -> list[str]:
@@ -124,6 +140,9 @@ def guide_examples() -> list[Example]:
                     example.warns += [s.strip() for s in marker["arg"].split(",") if s.strip()]
                 elif marker["what"] == "conf":
                     example.conf.append(marker["arg"])
+                elif marker["what"] == "in":
+                    assert marker["arg"] == "example_docs", f"{page.name}: unknown project {marker['arg']!r}"
+                    example.within = marker["arg"]
                 else:
                     example.items = int(marker["arg"])
             out.append(example)
@@ -140,15 +159,30 @@ def test_the_guide_has_examples_in_both_syntaxes() -> None:
     assert {"quickstart.md", "directives.md", "aggregates.md", "targets.md"} <= {e.page for e in EXAMPLES}
 
 
+def _build_example(example: Example, tmp_path: Path) -> tuple[Build, str]:
+    """The example built as ``example``'s page; returns the build and that page's docname."""
+    if example.within is None:
+        conf = CONF + "".join(f"{line}\n" for line in example.conf)
+        srcdir = write_project(tmp_path / "src", {"conf.py": conf, f"index.{example.suffix}": example.text})
+        # written exactly as shown: write_project dedents, which an example at column 0 does not change
+        assert (srcdir / f"index.{example.suffix}").read_text() == example.text.lstrip("\n")
+        return build(srcdir), "index"
+    srcdir = tmp_path / "src"
+    shutil.copytree(REPO / example.within, srcdir, ignore=shutil.ignore_patterns("_build"))
+    page = srcdir / f"guide-example.{example.suffix}"
+    page.write_text(example.text)
+    with open(srcdir / "conf.py", "a") as conf:
+        conf.writelines(f"{line}\n" for line in example.conf)
+    # the page is in no toctree, which is all Sphinx would say about it
+    suppress = runpy.run_path(str(srcdir / "conf.py")).get("suppress_warnings", [])
+    return build(srcdir, suppress_warnings=[*suppress, "toc.not_included"]), "guide-example"
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.page}:{e.line}" for e in EXAMPLES])
 def test_guide_example_builds(example: Example, tmp_path: Path) -> None:
-    conf = CONF + "".join(f"{line}\n" for line in example.conf)
-    srcdir = write_project(tmp_path / "src", {"conf.py": conf, f"index.{example.suffix}": example.text})
-    # written exactly as shown: write_project dedents, which an example at column 0 does not change
-    assert (srcdir / f"index.{example.suffix}").read_text() == example.text.lstrip("\n")
-    result = build(srcdir)
+    result, docname = _build_example(example, tmp_path)
     assert "Traceback" not in result.warnings and "Exception occurred" not in result.warnings
-    items = [i for i in result.export()["items"] if not i.get("external")]
+    items = [i for i in result.export()["items"] if i["docname"] == docname and not i.get("external")]
     assert len(items) == example.expected_items(), [(i["kind"], i["id"]) for i in items]
     if example.warns:
         subtypes = result.subtypes()
@@ -157,3 +191,54 @@ def test_guide_example_builds(example: Example, tmp_path: Path) -> None:
         assert all(w[3] and w[3].startswith("techspec.") for w in result.located()), result.warnings
     else:
         assert result.warnings == "", f"{example.page}:{example.line} is shown as correct but warns"
+
+
+# -- the quickstart, followed to the letter --
+
+QUICKSTART = GUIDE / "quickstart.md"
+
+
+def _blocks(page: Path, language: str) -> list[str]:
+    parser = MarkdownIt("commonmark").use(colon_fence_plugin)
+    out = []
+    for token in parser.parse(page.read_text()):
+        info = _INFO.match(token.info.strip()) if token.type in ("fence", "colon_fence") else None
+        if info and (info["directive"] if info["directive"] is not None else info["plain"]) == language:
+            out.append(token.content)
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["md", "rst"])
+def test_quickstart_builds_green_as_written(tmp_path: Path, suffix: str) -> None:
+    """The reader's first build: the quickstart's conf.py and spec page, in the files
+    it names, built with the command it gives, warnings as errors."""
+    text = QUICKSTART.read_text()
+    (conf,) = _blocks(QUICKSTART, "python")
+    page = next(b for b in _blocks(QUICKSTART, suffix) if "spec" in b)
+    # the files the reader is told to write are the ones written here
+    assert "`docs/conf.py`" in text and f"`docs/index.{suffix}`" in text
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(conf)
+    (docs / f"index.{suffix}").write_text(page)
+    # the first build command is the reader's (the last one builds this guide)
+    command = next(line for b in _blocks(QUICKSTART, "console") for line in b.splitlines() if "sphinx -W" in line)
+    argv = shlex.split(command.removeprefix("$ "))
+    assert argv[:3] == ["python", "-m", "sphinx"] and "-W" in argv and "docs" in argv
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, *argv[1:]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr + run.stdout
+    export = json.loads((tmp_path / "docs/_build/html/techspec.json").read_text())
+    items = {(i["kind"], i["id"]) for i in export["items"]}
+    assert items == {
+        ("spec", "SPEC-CHECKOUT"),
+        ("prd", "PRD-CHECKOUT"),
+        ("component", "checkout-api"),
+        ("component", "checkout-db"),
+        ("sli", "checkout-availability"),
+        ("slo", "checkout-availability-30d"),
+    }
+    # the page says the SLO's budget is 43 minutes 12 seconds: so does the build
+    slo = next(i for i in export["items"] if i["kind"] == "slo")
+    assert slo["fields"]["error-budget-seconds"] == 43 * 60 + 12 and "43 minutes 12 seconds" in " ".join(text.split())
