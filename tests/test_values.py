@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -542,3 +544,37 @@ def test_targets_raise_only_value_error(text: str) -> None:
     jsonschema.validate(parsed, target.schema())
     assert target.format(parsed) == text.strip()
     assert target.parse(target.canonical(parsed))["value"] == parsed["value"]
+
+
+# -- the guide's page on targets says what the parser does --
+
+TARGETS_PAGE = Path(__file__).parent.parent / "example_docs" / "guide" / "targets.md"
+
+
+def _every_form_rows() -> list[tuple[str, str]]:
+    section = TARGETS_PAGE.read_text().split("## Every form", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", section, re.MULTILINE)
+
+
+def test_guide_lists_every_form_with_its_reading() -> None:
+    rows = _every_form_rows()
+    # every form of this module's examples and of the list is documented
+    documented = {written for written, _ in rows}
+    wanted = {"p95 < 300ms at 200 rps", "p99 <= 1s @ 500 rps", "p99.9 < 2s", ">= 1000 rps", "< 1% errors"}
+    assert wanted | {"\N{LESS-THAN OR EQUAL TO} 0.1%", "\N{GREATER-THAN OR EQUAL TO} 1k rps"} <= documented
+    assert any(" under " in w for w in documented) and any("99.95% availability" == w for w in documented)
+    target = v.Target()
+    for written, reading in rows:
+        parsed = target.parse(written)
+        assert target.canonical(parsed) == reading, written
+        assert target.format(parsed) == written
+
+
+def test_guide_shows_the_real_error_message() -> None:
+    from sphinxcontrib_techspec.core.kinds import KINDS
+    from sphinxcontrib_techspec.core.model import build_item
+
+    shown = re.search(r"WARNING: (.*) \[techspec\.bad-value\]", TARGETS_PAGE.read_text())
+    assert shown is not None
+    item = build_item(KINDS["benchmark"], "search", {"target": "p95 < fast"}, "", "index", 1)
+    assert [p.message for p in item.problems] == [shown[1]]
