@@ -114,10 +114,10 @@ def _markers(lines: list[str], fence_line: int) -> list[re.Match[str]]:
     return out[::-1]
 
 
-def guide_examples() -> list[Example]:
+def guide_examples(guide: Path = GUIDE) -> list[Example]:
     parser = MarkdownIt("commonmark").use(colon_fence_plugin)
     out = []
-    for page in sorted(GUIDE.glob("*.md")):
+    for page in sorted(guide.glob("*.md")):
         source = page.read_text()
         lines = source.splitlines()
         for token in parser.parse(source):
@@ -180,6 +180,10 @@ def _build_example(example: Example, tmp_path: Path) -> tuple[Build, str]:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.page}:{e.line}" for e in EXAMPLES])
 def test_guide_example_builds(example: Example, tmp_path: Path) -> None:
+    check(example, tmp_path)
+
+
+def check(example: Example, tmp_path: Path) -> None:
     result, docname = _build_example(example, tmp_path)
     assert "Traceback" not in result.warnings and "Exception occurred" not in result.warnings
     items = [i for i in result.export()["items"] if i["docname"] == docname and not i.get("external")]
@@ -242,3 +246,66 @@ def test_quickstart_builds_green_as_written(tmp_path: Path, suffix: str) -> None
     # the page says the SLO's budget is 43 minutes 12 seconds: so does the build
     slo = next(i for i in export["items"] if i["kind"] == "slo")
     assert slo["fields"]["error-budget-seconds"] == 43 * 60 + 12 and "43 minutes 12 seconds" in " ".join(text.split())
+
+
+# -- the checks themselves: markers are read, and a wrong claim fails --
+
+PAGE = """\
+# A page
+
+```{code-block} rst
+.. slo:: fine
+   :sli: s
+```
+
+% techspec-example: warns bad-value
+% techspec-example: conf techspec_review_warnings = False
+````{code-block} md
+```{benchmark} search
+:target: p95 < fast
+```
+````
+
+% a comment that is no marker
+
+```{code-block} python
+x = 1
+```
+
+:::{code-block} myst
+:caption: not part of the example
+
+```{techspec:slo} x
+```
+:::
+"""
+
+
+def test_examples_and_markers_are_read(tmp_path: Path) -> None:
+    (tmp_path / "page.md").write_text(PAGE)
+    (rst, bad, colon) = guide_examples(tmp_path)
+    assert (rst.suffix, rst.line, rst.warns, rst.expected_items()) == ("rst", 3, [], 1)
+    assert (bad.suffix, bad.warns, bad.conf) == ("md", ["bad-value"], ["techspec_review_warnings = False"])
+    assert bad.text == "```{benchmark} search\n:target: p95 < fast\n```\n"
+    # a code-block's own options are dropped; a domain-qualified directive is an item directive
+    assert colon.text.startswith("```{techspec:slo}") and colon.expected_items() == 1
+
+
+def test_a_marker_must_be_a_known_instruction(tmp_path: Path) -> None:
+    (tmp_path / "page.md").write_text("% techspec-example: warn bad-value\n```rst\n.. slo:: x\n```\n")
+    with pytest.raises(ValueError, match="not a techspec-example marker"):
+        guide_examples(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "warns"),
+    [
+        (".. benchmark:: b\n   :target: p95 < fast\n", []),  # shown as correct, but warns
+        (".. benchmark:: b\n   :target: p95 < fast\n", ["unknown-ref"]),  # warns, but not what it says
+        (".. benchmark:: b\n   :target: p95 < 1s\n", ["bad-value"]),  # says it warns, but is clean
+        (".. benchmark:: b\n   :target: 1s\n\n.. benchmarks:: c\n", []),  # a typo'd directive: a Sphinx error
+    ],
+)
+def test_a_wrong_claim_fails(tmp_path: Path, text: str, warns: list[str]) -> None:
+    with pytest.raises(AssertionError):
+        check(Example("page.md", 1, "rst", text, warns=warns), tmp_path)

@@ -475,7 +475,11 @@ KINDS: dict[str, Kind] = {
             "reliability",
             _fields(
                 ("sli*", "1:sli", "The SLI it constrains."),
-                ("target*", v.Target(), "Objective: ``99.9%``, ``p95 < 400ms``, ``< 1% errors`` (see the targets page)."),
+                (
+                    "target*",
+                    v.Target(),
+                    "Objective: ``99.9%``, ``p95 < 400ms``, ``< 1% errors`` (see the targets page).",
+                ),
                 ("window*", _DURATION, "Measurement window."),
                 ("component", "1:component", "Component it applies to."),
             ),
@@ -571,7 +575,8 @@ KINDS: dict[str, Kind] = {
             "A performance benchmark.",
             "evaluation",
             _fields(
-                ("target*", v.Target(), "Target, e.g. ``p95 < 300ms at 200 rps``."), ("measurement", _TEXT, "How it is measured.")
+                ("target*", v.Target(), "Target, e.g. ``p95 < 300ms at 200 rps``."),
+                ("measurement", _TEXT, "How it is measured."),
             ),
         ),
         Kind(

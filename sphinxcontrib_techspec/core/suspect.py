@@ -153,8 +153,7 @@ def unpinned(index: Index) -> list[Problem]:
         out.append(
             Problem(
                 "unpinned-link",
-                f"{source.mention}: :{link.field}: {link.target} is not pinned "
-                f"(techspec_require_pins is on){hint}",
+                f"{source.mention}: :{link.field}: {link.target} is not pinned (techspec_require_pins is on){hint}",
                 source.docname,
                 source.lineno,
             )

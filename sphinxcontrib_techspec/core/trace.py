@@ -150,7 +150,11 @@ def findings(
             )
         if link.resolution.status == "unknown":  # external sources were skipped above
             out["unknown-ref"].append(
-                (source, "", [self_ref(source), f" :{link.field}: \N{RIGHTWARDS ARROW} {KINDS[link.kind].noun} {link.target!r}"])
+                (
+                    source,
+                    "",
+                    [self_ref(source), f" :{link.field}: \N{RIGHTWARDS ARROW} {KINDS[link.kind].noun} {link.target!r}"],
+                )
             )
     graph: dict[str, list[str]] = defaultdict(list)
     by_key: dict[str, Item] = {}

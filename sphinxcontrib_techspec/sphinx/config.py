@@ -48,7 +48,14 @@ def register(app: Sphinx) -> None:
 
 
 #: what a config value must be, in words (not "a int")
-_TYPE_WORDS = {bool: "True or False", int: "a whole number", float: "a number", str: "a string", list: "a list", dict: "a dict"}
+_TYPE_WORDS = {
+    bool: "True or False",
+    int: "a whole number",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "a dict",
+}
 
 
 def validate(app: Sphinx, config: Config) -> None:
