@@ -206,7 +206,8 @@ _TARGET_COMPARATORS: dict[str, str] = {
     "\N{GREATER-THAN OR SLANTED EQUAL TO}": ">=",
 }
 #: the load a target holds under: ``at 200 rps``, ``@ 500 rps``, ``under 1k rps``
-_LOAD_SPLIT = re.compile(r"\s+(?:at|under)\s+|\s*@\s*", re.IGNORECASE)
+#: (no leading ``\s*``: searching with one would be quadratic on long runs of spaces)
+_LOAD_SPLIT = re.compile(r"@|\s(?:at|under)\s", re.IGNORECASE)
 #: ``1k`` is a thousand, ``2M`` two million; the multiplier sits on the number
 _AMOUNT_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)(?:([kKM])(?![A-Za-z]))?\s*")
 _MULTIPLIERS = {"k": 1000, "K": 1000, "M": 1_000_000}
@@ -258,7 +259,7 @@ class Target(Parser):
         rest, load = written, None
         split = _LOAD_SPLIT.search(rest)
         if split:
-            rest, condition = rest[: split.start()], rest[split.end() :].strip()
+            rest, condition = rest[: split.start()].rstrip(), rest[split.end() :].strip()
             amount = _amount(condition, _LOAD_UNIT_RE)
             if amount is None:
                 raise self._refuse(text, f": {condition!r} is not a load like 200 rps")
