@@ -91,3 +91,42 @@ def test_a_real_mistake_is_bad_value_at_its_line(tmp_path: Path, suffix: str) ->
     # the item is kept, with the text as written
     bad = next(i for i in result.export()["items"] if i["id"] == "bad")
     assert bad["raw"]["target"] == "p95 < fast" and "target" not in bad["fields"]
+
+
+def _pages(edit: bool = False) -> dict[str, str]:
+    """Six pages of benchmarks (Sphinx reads in parallel only with more than five) and a table of them all."""
+    forms = [target for _, target, _ in BENCHMARKS]
+    pages = {
+        f"p{n}.rst": f"P{n}\n==\n\n.. benchmark:: b{n}\n   :target: {forms[n % len(forms)]}\n" for n in range(6)
+    }
+    if edit:
+        pages["p2.rst"] = f"P2\n==\n\n.. benchmark:: b2\n   :target: p99 {LE} 450ms under 2k rps\n"
+    toctree = "\n".join(f"   p{n}" for n in range(6))
+    pages["index.rst"] = f"Index\n=====\n\n.. toctree::\n\n{toctree}\n\n.. techspec-table:: benchmark\n"
+    return pages
+
+
+def _shown(result) -> dict[str, str]:
+    soup = BeautifulSoup(result.html("index"), "html.parser")
+    rows = soup.select("table.techspec-table-benchmark tbody tr")
+    return {r.select("td")[0].get_text(strip=True): r.select("td")[2].get_text(strip=True) for r in rows}
+
+
+def _targets(result) -> dict[str, object]:
+    return {i["id"]: i["fields"]["target"] for i in result.export()["items"]}
+
+
+def test_parallel_and_incremental_builds_show_what_a_clean_build_shows(tmp_path: Path) -> None:
+    serial = build(write_project(tmp_path / "serial", _pages(), BASE_CONF))
+    parallel = build(write_project(tmp_path / "parallel", _pages(), BASE_CONF), parallel=2)
+    assert serial.warnings == parallel.warnings == ""
+    assert _targets(parallel) == _targets(serial) and _shown(parallel) == _shown(serial)
+    assert _shown(serial)["b3"] == BENCHMARKS[3][1]  # the Unicode form, as written
+    # one target edited: the table on another page follows, as a clean build of the edit shows it
+    (tmp_path / "serial" / "p2.rst").write_text(_pages(edit=True)["p2.rst"])  # only this page changes
+    incremental = build(tmp_path / "serial")
+    assert "0 added, 1 changed, 0 removed" in incremental.app._status.getvalue()  # type: ignore[attr-defined]
+    clean = build(write_project(tmp_path / "clean", _pages(edit=True), BASE_CONF))
+    assert _shown(incremental) == _shown(clean) and _targets(incremental) == _targets(clean)
+    assert _shown(incremental)["b2"] == f"p99 {LE} 450ms under 2k rps"
+    assert _targets(incremental)["b2"]["load"] == {"value": 2000, "unit": "rps"}
