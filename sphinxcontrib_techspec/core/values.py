@@ -195,6 +195,7 @@ _METRICS: dict[str, str] = {
 }
 #: the bound each metric can only be
 _METRIC_BOUNDS = {"errors": ("<", "<="), "success": (">", ">=")}
+_METRIC_EXAMPLE = {"errors": "< 1% errors", "success": ">= 99.9% availability"}
 #: comparators as typed on any keyboard, longest first; the export keeps the ASCII ones
 _TARGET_COMPARATORS: dict[str, str] = {
     **{c: c for c in _COMPARATORS},
@@ -349,9 +350,6 @@ class Target(Parser):
         load = value.get("load")
         tail = f" at {_plain(load['value'])} {load['unit']}" if load else ""
         return f"{head}{value['comparator']} {shown}{metric}{tail}"
-
-
-_METRIC_EXAMPLE = {"errors": "< 1% errors", "success": ">= 99.9% success"}
 
 
 @dataclass(frozen=True)
