@@ -346,3 +346,28 @@ def test_derived_values_that_fail_keep_the_item(derive: Any) -> None:
     assert [p.subtype for p in item.problems] == ["bad-value"]
     assert "too large" in item.problems[0].message
     assert item.fields == {"kind": "availability"}
+
+
+@pytest.mark.parametrize(
+    "target, percent, seconds",
+    [
+        ("< 1% errors", 1, None),  # an upper bound on errors is itself the budget
+        ("1% errors", 1, None),
+        ("\N{LESS-THAN OR EQUAL TO} 0.1%", 0.1, None),
+        ("99.9% availability", 0.1, 2592),
+        ("\N{GREATER-THAN OR EQUAL TO} 99.9% at 1k rps", 0.1, 2592),
+        ("p99.9 < 2s at 200 rps", 0.1, None),
+        ("p95 < 300ms under 1k rps", 5, None),
+    ],
+)
+def test_slo_error_budget_of_every_form(target: str, percent: float, seconds: float | None) -> None:
+    item = build("slo", "s", {"sli": "x", "target": target, "window": "30d"})
+    assert item.problems == []
+    assert item.fields["error-budget-percent"] == percent
+    assert item.fields.get("error-budget-seconds") == seconds
+
+
+def test_slo_throughput_target_in_unicode_has_no_budget() -> None:
+    item = build("slo", "rps", {"sli": "throughput", "target": "\N{GREATER-THAN OR EQUAL TO} 1000 rps", "window": "1h"})
+    assert item.fields["target"]["comparator"] == ">="
+    assert "error-budget-percent" not in item.fields

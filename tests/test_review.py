@@ -255,3 +255,63 @@ def test_external_items_are_not_reviewed() -> None:
     sli = item("sli", "SLI-EXT")
     sli.external = "other"
     assert found([*clean(), imported, sli]) == []
+
+
+# -- targets as people write them: loads, decimal percentiles, Unicode, error rates --
+
+
+@pytest.mark.parametrize(
+    "target, threshold",
+    [
+        ("p95 < 400ms", 0.4),
+        ("p95 < 300ms at 200 rps", 0.3),
+        ("p99 <= 1s @ 500 rps", 1),
+        ("p99.9 \N{LESS-THAN OR EQUAL TO} 2s under 1k rps", 2),
+        ("< 1h 30m", 5400),
+        ("99.9%", None),
+        ("< 1% errors", None),
+        ("\N{GREATER-THAN OR EQUAL TO} 1000 rps", None),
+        ("p95 > 1s", None),
+    ],
+)
+def test_latency_threshold_of_every_form(target: str, threshold: float | None) -> None:
+    slo = item("slo", "SLO-T", sli="SLI-LAT", target=target, window="30d")
+    assert not slo.problems
+    assert review._latency_threshold(slo) == threshold
+
+
+@pytest.mark.parametrize(
+    "target", ["p99 \N{LESS-THAN OR EQUAL TO} 2s @ 500 rps", "p99.9 < 2s at 200 rps", "p95 < 2s under 1k rps"]
+)
+def test_retry_exceeding_latency_slo_under_load(target: str) -> None:
+    # 1s + 2s + 4s of backoff on a component whose only latency SLO is the one under test
+    policy = item("retry-policy", "RP-SLOW", max_retries="3", backoff="exponential", base="1s", component="pay")
+    slo = item("slo", "SLO-LOAD", sli="SLI-LAT", target=target, window="30d", component="pay")
+    problems = found([*clean(), item("component", "pay"), policy, slo])
+    assert [(p.subtype, p.lineno) for p in problems] == [("retry-exceeds-slo", policy.lineno)]
+    # the message spells out how the target was read, the load included
+    assert "SLO-LOAD" in problems[0].message and " at " in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["\N{LESS-THAN OR EQUAL TO} 0%", "< 0% errors", "100% availability", "\N{GREATER-THAN OR EQUAL TO} 100% at 1k rps"],
+)
+def test_impossible_target_new_forms(target: str) -> None:
+    slo = item("slo", "SLO-BAD", sli="SLI-AVAIL", target=target, window="30d", component="api")
+    assert not slo.problems
+    assert [(p.subtype, p.lineno) for p in found([*clean(), slo])] == [("impossible-target", slo.lineno)]
+
+
+def test_tiny_error_budget_with_unicode_comparator() -> None:
+    slo = item("slo", "SLO-TIGHT", sli="SLI-AVAIL", target="\N{GREATER-THAN OR EQUAL TO} 99.999%", window="30d")
+    (problem,) = found([*clean(), slo])
+    assert problem.subtype == "tiny-error-budget" and ">= 99.999%" in problem.message and "25.92s" in problem.message
+
+
+@pytest.mark.parametrize(
+    "target", ["< 1% errors", "\N{LESS-THAN OR EQUAL TO} 0.1%", "\N{GREATER-THAN OR EQUAL TO} 1000 rps", "99.9% uptime"]
+)
+def test_new_forms_pass_review(target: str) -> None:
+    slo = item("slo", "SLO-OK", sli="SLI-AVAIL", target=target, window="30d", component="api")
+    assert found([*clean(), slo]) == []

@@ -124,7 +124,7 @@ class Index:
                 out.append(
                     Problem(
                         "duplicate-id",
-                        f"{other.kind} {other.id!r} is declared twice in "
+                        f"{other.mention} is declared twice in "
                         f"{'the project' if other.declaration.project_scoped else 'spec ' + repr(other.spec)}; "
                         f"the first is at {first.docname}:{first.lineno}",
                         other.docname,
@@ -139,8 +139,8 @@ class Index:
                 out.append(
                     Problem(
                         "unknown-ref",
-                        f"{source.kind} {source.id!r}: :{link.field}: names {link.kind} {link.target!r}, "
-                        "which no spec declares",
+                        f"{source.mention}: :{link.field}: names {KINDS[link.kind].noun} {link.target!r}, "
+                        "which no document declares",
                         source.docname,
                         source.lineno,
                     )
@@ -150,7 +150,7 @@ class Index:
                 out.append(
                     Problem(
                         "ambiguous-ref",
-                        f"{source.kind} {source.id!r}: :{link.field}: {link.kind} {link.target!r} "
+                        f"{source.mention}: :{link.field}: {KINDS[link.kind].noun} {link.target!r} "
                         f"exists in several specs ({where}); write SPEC::{link.target} to choose",
                         source.docname,
                         source.lineno,

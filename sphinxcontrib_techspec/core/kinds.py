@@ -69,6 +69,19 @@ class Kind:
     def title(self) -> str:
         return self.label or self.name.replace("-", " ").title()
 
+    @property
+    def noun(self) -> str:
+        """The kind in running text: ``SLO``, ``API endpoint``, ``retry policy``."""
+        return " ".join(w if w.isupper() else w.lower() for w in self.title.split())
+
+    @property
+    def a_noun(self) -> str:
+        """With its article, as it is read aloud: ``an SLO``, ``a PRD``, ``an error code``."""
+        first = self.noun.split()[0]
+        # an acronym is spelled out: "an S-L-O", "a P-R-D"
+        vowel_sound = first[0] in "AEFHILMNORSX" if first.isupper() else first[0] in "aeiou"
+        return f"{'an' if vowel_sound else 'a'} {self.noun}"
+
     def field(self, name: str) -> Field | None:
         return self.by_name.get(name)
 
@@ -462,7 +475,11 @@ KINDS: dict[str, Kind] = {
             "reliability",
             _fields(
                 ("sli*", "1:sli", "The SLI it constrains."),
-                ("target*", v.Target(), "Objective."),
+                (
+                    "target*",
+                    v.Target(),
+                    "Objective: ``99.9%``, ``p95 < 400ms``, ``< 1% errors`` (see the targets page).",
+                ),
                 ("window*", _DURATION, "Measurement window."),
                 ("component", "1:component", "Component it applies to."),
             ),
@@ -558,7 +575,8 @@ KINDS: dict[str, Kind] = {
             "A performance benchmark.",
             "evaluation",
             _fields(
-                ("target*", v.Target(), "Target, e.g. ``p95 < 200ms``."), ("measurement", _TEXT, "How it is measured.")
+                ("target*", v.Target(), "Target, e.g. ``p95 < 300ms at 200 rps``."),
+                ("measurement", _TEXT, "How it is measured."),
             ),
         ),
         Kind(

@@ -56,6 +56,11 @@ class Item:
         return (self.kind, None if self.declaration.project_scoped else self.spec, self.id)
 
     @property
+    def mention(self) -> str:
+        """How a message names the item: ``SLO 'checkout-latency'``, ``API endpoint 'GET /x'``."""
+        return f"{self.declaration.noun} {self.id!r}"
+
+    @property
     def qualified_id(self) -> str:
         if self.declaration.project_scoped or not self.spec:
             return self.id
@@ -139,7 +144,7 @@ def build_item(
     problems = item.problems
 
     def problem(subtype: str, message: str) -> None:
-        problems.append(Problem(subtype, f"{kind.name} {item.id!r}: {message}", docname, lineno))
+        problems.append(Problem(subtype, f"{item.mention}: {message}", docname, lineno))
 
     raw = {name: as_text(value) for name, value in options.items()}
     item.raw = raw

@@ -17,7 +17,7 @@ from typing import Any
 from .index import Index
 from .kinds import KINDS
 from .model import Item, Problem
-from .values import format_duration
+from .values import Target, format_duration
 
 #: an error budget below this many seconds of full outage is called tiny
 TINY_BUDGET_SECONDS = 60
@@ -45,7 +45,10 @@ def says_nothing(text: str) -> bool:
 
 
 def _format_target(target: dict[str, Any]) -> str:
-    return KINDS["slo"].by_name["target"].parser.format(target)
+    """The target's meaning spelled out (``99.9%`` is ``>= 99.9%``): a message says how it was read."""
+    parser = KINDS["slo"].by_name["target"].parser
+    assert isinstance(parser, Target)
+    return parser.canonical(target)
 
 
 def _local(index: Index, kind: str) -> list[Item]:
@@ -67,14 +70,14 @@ def unresolved_refs(index: Index) -> Iterator[Problem]:
             continue
         if subtype == "undeclared-error":
             message = (
-                f"api-endpoint {source.id!r} may return error {link.target!r}, "
+                f"{source.mention} may return error {link.target!r}, "
                 "which the error taxonomy does not declare (add an error-code)"
             )
         elif subtype == "slo-without-sli":
-            message = f"SLO {source.id!r} constrains SLI {link.target!r}, which no spec declares: nothing says what it measures"
+            message = f"SLO {source.id!r} constrains SLI {link.target!r}, which no document declares: nothing says what it measures"
         else:
             role = "protects against" if link.field == "dependency" else "sits on"
-            message = f"{source.kind} {source.id!r} {role} component {link.target!r}, which no spec declares"
+            message = f"{source.mention} {role} component {link.target!r}, which no document declares"
         yield _at(source, subtype, message)
 
 
@@ -95,7 +98,8 @@ def _component_key(index: Index, item: Item) -> tuple[Any, ...] | None:
 
 
 def _latency_threshold(slo: Item) -> float | None:
-    """Seconds every request must stay under, for a latency SLO (``p95 < 400ms``)."""
+    """Seconds every request must stay under, for a latency SLO (``p95 < 400ms``,
+    ``p99 \N{LESS-THAN OR EQUAL TO} 1s @ 500 rps``: the load does not change the threshold)."""
     target = slo.fields.get("target")
     # a zero threshold is impossible-target already
     if not target or target["unit"] != "s" or target["comparator"] not in ("<", "<=") or target["value"] <= 0:
@@ -122,7 +126,7 @@ def slow_retries(index: Index) -> Iterator[Problem]:
                 yield _at(
                     policy,
                     "retry-exceeds-slo",
-                    f"retry-policy {policy.id!r} waits {format_duration(delay)} in backoff alone ({schedule}), "
+                    f"{policy.mention} waits {format_duration(delay)} in backoff alone ({schedule}), "
                     f"at or over the {format_duration(threshold)} threshold of SLO {slo.id!r} "
                     f"({_format_target(slo.fields['target'])}) on component {policy.fields['component']!r}: "
                     "every retried request misses it",
@@ -141,7 +145,7 @@ def data_handling(index: Index) -> Iterator[Problem]:
             yield _at(
                 data,
                 "unhandled-data",
-                f"data-class {data.id!r} is {classification} but its handling is {handling.strip()!r}: "
+                f"{data.mention} is {classification} but its handling is {handling.strip()!r}: "
                 "say how it is protected (encryption, access, logging, masking)",
             )
         if classification == "PII" and (data.spec, data.id.casefold()) not in retained:
@@ -149,7 +153,7 @@ def data_handling(index: Index) -> Iterator[Problem]:
             yield _at(
                 data,
                 "pii-without-retention",
-                f"data-class {data.id!r} is PII but {where} declares no retention {data.id!r}: "
+                f"{data.mention} is PII but {where} declares no retention {data.id!r}: "
                 "say how long it is kept and how it is deleted",
             )
 

@@ -86,7 +86,7 @@ class Suspect:
     @property
     def message(self) -> str:
         source, target, link = self.link.source, self.target, self.link
-        head = f"{source.kind} {source.id!r}: :{link.field}: {link.target}@{self.pin}"
+        head = f"{source.mention}: :{link.field}: {link.target}@{self.pin}"
         if self.malformed:
             what = (
                 f"version (like {self.current})"
@@ -94,14 +94,14 @@ class Suspect:
                 else f"fingerprint ({MIN_PREFIX} to 12 hex digits)"
             )
             return (
-                f"{head} is suspect: {self.pin!r} is not a {what} of {target.kind} {target.id!r}; "
+                f"{head} is suspect: {self.pin!r} is not a {what} of {target.mention}; "
                 f"write `{self.acknowledge}` to pin it as it is now"
             )
         if by_version(target):
-            change = f"{target.kind} {target.id!r} is now at version {self.current} (pinned at {self.pin})"
+            change = f"{target.mention} is now at version {self.current} (pinned at {self.pin})"
         else:
             change = (
-                f"{target.kind} {target.id!r} changed (its options or text) after it was pinned "
+                f"{target.mention} changed (its options or text) after it was pinned "
                 f"(pinned fingerprint {self.pin}, now {self.current})"
             )
         return f"{head} is suspect: {change}; review the change, then write `{self.acknowledge}` to acknowledge it"
@@ -153,8 +153,7 @@ def unpinned(index: Index) -> list[Problem]:
         out.append(
             Problem(
                 "unpinned-link",
-                f"{source.kind} {source.id!r}: :{link.field}: {link.target} is not pinned "
-                f"(techspec_require_pins is on){hint}",
+                f"{source.mention}: :{link.field}: {link.target} is not pinned (techspec_require_pins is on){hint}",
                 source.docname,
                 source.lineno,
             )

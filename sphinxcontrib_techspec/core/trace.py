@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .index import Index, Link
+from .kinds import KINDS
 from .model import Item, Problem
 from .present import Cell, Ref, self_ref
 from .suspect import suspects
@@ -135,7 +136,7 @@ def findings(
             if successor:
                 cells += [", superseded by ", Ref("adr", successor, successor, target.docname)]
             out["superseded-adr"].append(
-                (source, f"{source.kind} {source.id!r} cites ADR {target.id!r}, which is {status}{tail}", cells)
+                (source, f"{source.mention} cites ADR {target.id!r}, which is {status}{tail}", cells)
             )
         if link.field == "prd" and source.kind == "spec" and is_stale(link):
             assert target is not None
@@ -149,7 +150,11 @@ def findings(
             )
         if link.resolution.status == "unknown":  # external sources were skipped above
             out["unknown-ref"].append(
-                (source, "", [self_ref(source), f" :{link.field}: \N{RIGHTWARDS ARROW} {link.kind} {link.target!r}"])
+                (
+                    source,
+                    "",
+                    [self_ref(source), f" :{link.field}: \N{RIGHTWARDS ARROW} {KINDS[link.kind].noun} {link.target!r}"],
+                )
             )
     graph: dict[str, list[str]] = defaultdict(list)
     by_key: dict[str, Item] = {}

@@ -180,50 +180,135 @@ class Duration(Parser):
         return format_duration(value)
 
 
+#: what a percentage target counts, in the words people write after it; errors
+#: are bounded from above (``< 1% errors``), successes from below
+_METRICS: dict[str, str] = {
+    "errors": "errors",
+    "error": "errors",
+    "error rate": "errors",
+    "error-rate": "errors",
+    "failures": "errors",
+    "success": "success",
+    "success rate": "success",
+    "availability": "success",
+    "uptime": "success",
+}
+#: the bound each metric can only be
+_METRIC_BOUNDS = {"errors": ("<", "<="), "success": (">", ">=")}
+_METRIC_EXAMPLE = {"errors": "< 1% errors", "success": ">= 99.9% availability"}
+#: comparators as typed on any keyboard, longest first; the export keeps the ASCII ones
+_TARGET_COMPARATORS: dict[str, str] = {
+    **{c: c for c in _COMPARATORS},
+    "\N{LESS-THAN OR EQUAL TO}": "<=",
+    "\N{GREATER-THAN OR EQUAL TO}": ">=",
+    "\N{LESS-THAN OVER EQUAL TO}": "<=",
+    "\N{GREATER-THAN OVER EQUAL TO}": ">=",
+    "\N{LESS-THAN OR SLANTED EQUAL TO}": "<=",
+    "\N{GREATER-THAN OR SLANTED EQUAL TO}": ">=",
+}
+#: the load a target holds under: ``at 200 rps``, ``@ 500 rps``, ``under 1k rps``
+#: (no leading ``\s*``: searching with one would be quadratic on long runs of spaces)
+_LOAD_SPLIT = re.compile(r"@|\s(?:at|under)\s", re.IGNORECASE)
+#: ``1k`` is a thousand, ``2M`` two million; the multiplier sits on the number
+_AMOUNT_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)(?:([kKM])(?![A-Za-z]))?\s*")
+_MULTIPLIERS = {"k": 1000, "K": 1000, "M": 1_000_000}
+_UNIT_RE = re.compile(r"[A-Za-z/]+")
+_LOAD_UNIT_RE = re.compile(r"[A-Za-z/]+(?:[ -][A-Za-z/]+)*")
+TARGET_EXAMPLES = (
+    "99.9%",
+    "p95 < 400ms",
+    "p95 < 300ms at 200 rps",
+    "p99.9 \N{LESS-THAN OR EQUAL TO} 2s",
+    ">= 1k rps",
+    "< 1% errors",
+)
+
+
+def _amount(text: str, unit_re: re.Pattern[str]) -> tuple[int | float, str] | None:
+    """``1k rps`` -> ``(1000, "rps")``; None unless the whole text is a number and a unit."""
+    match = _AMOUNT_RE.match(text)
+    if not match or not unit_re.fullmatch(text[match.end() :]):
+        return None
+    number = float(match.group(1)) * _MULTIPLIERS.get(match.group(2) or "", 1)
+    return _number(_finite(number, text)), text[match.end() :]
+
+
 @dataclass(frozen=True)
 class Target(Parser):
-    """An objective: ``99.9%``, ``p95 < 400ms``, ``< 0.5%``, ``>= 200 rps``.
+    """An objective, as people write it: ``99.9%``, ``p95 < 400ms``,
+    ``p95 < 300ms at 200 rps``, ``p99.9 \N{LESS-THAN OR EQUAL TO} 2s``,
+    ``>= 1k rps``, ``< 1% errors``.
 
-    Parsed to ``{"percentile", "comparator", "value", "unit"}``; durations are
-    seconds (unit ``s``), percentages have unit ``%``, other units are kept as
-    written. A bare percentage means "at least".
+    Parsed to ``{"percentile", "comparator", "value", "unit", "metric", "load",
+    "text"}``: durations are seconds (unit ``s``), percentages have unit
+    ``%``, other units are kept as written; comparators are exported in ASCII
+    (``\N{GREATER-THAN OR EQUAL TO}`` is ``>=``). ``metric`` says what a
+    percentage counts (``errors``, an upper bound, or ``success``), ``load``
+    the load the target holds at (``{"value": 200, "unit": "rps"}``) and
+    ``text`` is what the author wrote, which is what readers are shown. A
+    bare percentage means "at least", a bare error rate "at most".
     """
 
-    syntax: ClassVar[str] = "target: ``99.9%``, ``p95 < 400ms``, ``< 0.5%``, ``>= 500 rps``"
+    syntax: ClassVar[str] = "target: " + ", ".join(f"``{e}``" for e in TARGET_EXAMPLES)
+
+    @staticmethod
+    def _refuse(text: str, why: str = "") -> ValueError:
+        return ValueError(f"{text!r} is not a target{why} (examples: {', '.join(TARGET_EXAMPLES)})")
 
     def parse(self, text: str) -> JSON:
-        rest = text.strip()
+        written = text.strip()
+        rest, load = written, None
+        split = _LOAD_SPLIT.search(rest)
+        if split:
+            rest, condition = rest[: split.start()].rstrip(), rest[split.end() :].strip()
+            amount = _amount(condition, _LOAD_UNIT_RE)
+            if amount is None:
+                raise self._refuse(text, f": {condition!r} is not a load like 200 rps")
+            load = {"value": amount[0], "unit": amount[1]}
         percentile = None
         pmatch = re.match(r"[pP](\d+(?:\.\d+)?)\b\s*", rest, re.ASCII)
         if pmatch:
             percentile = _number(float(pmatch.group(1)))
             if not 0 < percentile <= 100:
-                raise ValueError(f"percentile p{percentile} must be above p0 and at most p100")
+                raise ValueError(f"percentile p{_plain(percentile)} must be above p0 and at most p100")
             rest = rest[pmatch.end() :]
-        comparator = next((c for c in _COMPARATORS if rest.startswith(c)), None)
-        if comparator:
-            rest = rest[len(comparator) :].strip()
+        written_comparator = next((c for c in _TARGET_COMPARATORS if rest.startswith(c)), None)
+        comparator = _TARGET_COMPARATORS[written_comparator] if written_comparator else None
+        rest = rest[len(written_comparator or "") :].strip()
         if not rest:
-            raise ValueError(f"{text!r} is not a target (examples: 99.9%, p95 < 400ms)")
+            raise self._refuse(text)
         value: int | float
-        if rest.endswith("%"):
-            value, unit = parse_percentage(rest), "%"
+        metric = None
+        if "%" in rest:
+            share, _, what = rest.partition("%")
+            value, unit = parse_percentage(share + "%"), "%"
+            if what.strip():
+                metric = _METRICS.get(" ".join(what.split()).lower())
+                if metric is None:
+                    raise self._refuse(text, f": {what.strip()!r} after a percentage should be errors or availability")
+                if comparator is not None and comparator not in _METRIC_BOUNDS[metric]:
+                    bound = "an upper" if metric == "errors" else "a lower"
+                    raise ValueError(f"{text!r}: a target on {metric} is {bound} bound, like {_METRIC_EXAMPLE[metric]}")
         else:
             try:
                 value, unit = parse_duration(rest), "s"
             except ValueError:
-                number = _NUMBER_RE.match(rest)
-                unit = rest[number.end() :].strip() if number else ""
-                if not number or not re.fullmatch(r"[A-Za-z/]+", unit):
-                    raise ValueError(f"{text!r} is not a target (examples: 99.9%, p95 < 400ms, < 0.5%)") from None
-                value = _number(_finite(float(number.group()), text))
+                amount = _amount(rest, _UNIT_RE)
+                if amount is None:
+                    raise self._refuse(text) from None
+                value, unit = amount
         if percentile is not None and unit != "s":
             raise ValueError(f"{text!r}: a percentile target needs a duration, like p95 < 400ms")
+        if comparator is None:
+            comparator = _METRIC_BOUNDS[metric][1] if metric else ">=" if unit == "%" else "<="
         return {
             "percentile": percentile,
-            "comparator": comparator or (">=" if unit == "%" else "<="),
+            "comparator": comparator,
             "value": value,
             "unit": unit,
+            "metric": metric,
+            "load": load,
+            "text": written,
         }
 
     def schema(self) -> dict[str, JSON]:
@@ -234,11 +319,25 @@ class Target(Parser):
                 "comparator": {"enum": list(_COMPARATORS)},
                 "value": {"type": "number"},
                 "unit": {"type": "string"},
+                "metric": {"enum": [*_METRIC_BOUNDS, None], "description": "what a percentage counts"},
+                "load": {
+                    "type": ["object", "null"],
+                    "description": "the load the target holds at (at 200 rps)",
+                    "properties": {"value": {"type": "number"}, "unit": {"type": "string"}},
+                    "required": ["value", "unit"],
+                    "additionalProperties": False,
+                },
+                "text": {"type": "string", "description": "the target as the author wrote it"},
             },
             "required": ["percentile", "comparator", "value", "unit"],
         }
 
     def format(self, value: JSON) -> str:
+        """The target as its author wrote it (``\N{GREATER-THAN OR EQUAL TO} 1000 rps`` stays so)."""
+        return str(value.get("text") or self.canonical(value))
+
+    def canonical(self, value: JSON) -> str:
+        """The parsed meaning spelled out in one way: ``99.9%`` is ``>= 99.9%``."""
         shown = (
             format_duration(value["value"])
             if value["unit"] == "s"
@@ -247,7 +346,10 @@ class Target(Parser):
             else f"{_plain(value['value'])} {value['unit']}"
         )
         head = f"p{_plain(value['percentile'])} " if value["percentile"] is not None else ""
-        return f"{head}{value['comparator']} {shown}"
+        metric = f" {value['metric']}" if value.get("metric") else ""
+        load = value.get("load")
+        tail = f" at {_plain(load['value'])} {load['unit']}" if load else ""
+        return f"{head}{value['comparator']} {shown}{metric}{tail}"
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,17 @@ def register(app: Sphinx) -> None:
     app.connect("config-inited", validate)
 
 
+#: what a config value must be, in words (not "a int")
+_TYPE_WORDS = {
+    bool: "True or False",
+    int: "a whole number",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "a dict",
+}
+
+
 def validate(app: Sphinx, config: Config) -> None:
     """Wrong types fall back to the default with a warning, never a crash."""
     for f in fields(TechspecConfig):
@@ -55,7 +66,8 @@ def validate(app: Sphinx, config: Config) -> None:
         default = _default(f)
         expected = (int, float) if isinstance(default, float) else type(default)
         if not isinstance(value, expected) or (isinstance(default, bool) is not isinstance(value, bool)):
-            warn(Problem("config", f"{name} must be a {type(default).__name__}, not {value!r}; using {default!r}"))
+            wanted = _TYPE_WORDS.get(type(default), type(default).__name__)
+            warn(Problem("config", f"{name} must be {wanted}, not {value!r}; using {default!r}"))
             setattr(config, name, default)
 
 

@@ -166,7 +166,7 @@ class TechspecDomain(Domain):
         generated = node.get("techspec_generated", False)
         if resolution.item is None:
             if not generated:
-                warn(Problem("unknown-ref", f"no {typ if typ != 'ref' else 'item'} named {target!r}"), node)
+                warn(Problem("unknown-ref", f"no {KINDS[typ].noun if typ in KINDS else 'item'} named {target!r}"), node)
             return None
         if resolution.status == "ambiguous" and not generated:
             where = ", ".join(sorted(str(c.spec) for c in resolution.candidates))

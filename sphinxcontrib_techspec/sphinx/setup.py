@@ -21,7 +21,7 @@ from .federation import import_projects
 from .frontmatter import SpecFrontMatter
 
 #: bump whenever the stored data changes shape
-ENV_VERSION = 1
+ENV_VERSION = 2
 STATIC = Path(__file__).parent / "static"
 
 
