@@ -114,12 +114,21 @@ def test_underlined_headings_and_rst_fields() -> None:
     assert adr.lineno == 10
 
 
-def test_front_matter_id_and_superseded_status() -> None:
-    text = "---\nid: ADR-PAY-7\nstatus: superseded by ADR-0123\n---\n# Old way\n"
+def test_front_matter_adr_id_and_superseded_status() -> None:
+    text = "---\nadr-id: ADR-PAY-7\nstatus: superseded by ADR-0123\n---\n# Old way\n"
     adr = parse(text, "adr/0007-old-way.md")
     assert adr.id == "ADR-PAY-7"
     assert adr.options["status"] == "superseded"
     assert adr.options["superseded-by"] == "ADR-0123"
+
+
+def test_site_page_id_is_not_the_adr_id_unless_the_name_says_nothing() -> None:
+    # Docusaurus names its page ``adrs-adr013``: the file name gives the ADR's number
+    page = "---\nid: adrs-adr013\nslug: /adr/13\ntitle: 'ADR013: Use fetch'\n---\n\n## Context\n"
+    adr = parse(page, "architecture-decisions/adr013-use-fetch.md")
+    assert (adr.id, adr.options["title"]) == ("ADR-013", "Use fetch")
+    # a name with neither number nor date: ``id:`` is all there is
+    assert parse("---\nid: PAY-7\nstatus: accepted\n---\n# X\n", "adr/old-way.md").id == "PAY-7"
 
 
 def test_front_matter_wins_over_the_body() -> None:
@@ -140,13 +149,13 @@ def test_superseded_by_bare_number_is_padded_like_the_file() -> None:
 def test_accepted_then_amended_lines() -> None:
     text = "# 2. X\n\n## Status\n\n**Accepted** on 2024-02-01\n\nAmended by [3. Y](0003-y.md)\n"
     options = parse(text, "0002-x.md").options
-    assert options["status"] == "accepted"
-    assert "superseded-by" not in options
+    # the date after the status is the decision's date; an amendment is not a supersession
+    assert options == {"title": "X", "status": "accepted", "date": "2024-02-01", "amended-by": "ADR-0003"}
 
 
 def test_unknown_status_is_kept_and_reported_by_build_item() -> None:
-    adr = parse("# 5. X\n\n## Status\n\nDraft\n", "0005-x.md")
-    assert adr.options["status"] == "Draft"
+    adr = parse("# 5. X\n\n## Status\n\nOn hold\n", "0005-x.md")
+    assert adr.options["status"] == "On hold"
     item = build_item(KINDS["adr"], adr.id, adr.options, adr.body, "adr/0005-x", adr.lineno)
     assert [p.subtype for p in item.problems] == ["bad-choice"]
 

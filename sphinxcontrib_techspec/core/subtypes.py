@@ -25,7 +25,8 @@ SUBTYPES: dict[str, str] = {
     # traceability
     "uncovered-requirement": "A PRD requirement no item satisfies (``:satisfies:``).",
     "spec-without-prd": "A spec names no PRD (``:prd:``).",
-    "uncited-adr": "An ADR no spec (``:adrs:``) or item (``:decided-by:``) cites.",
+    "uncited-adr": "An ADR no spec (``:adrs:``) or item (``:decided-by:``) cites; "
+    "only reported in a project that declares a spec (an ADR log alone has nothing to cite them).",
     "superseded-adr": "A citation of a superseded, rejected or deprecated ADR.",
     "stale-prd": "A spec was written against an older version of its PRD than the PRD's current one.",
     "dependency-cycle": "Components depend on each other in a cycle (``:depends-on:``).",
@@ -58,6 +59,9 @@ SUBTYPES: dict[str, str] = {
     "a techspec directive and is dropped.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
+    "adr-file": "A page matched by ``techspec_adr_paths`` shows no sign of being an ADR (no number or date in its "
+    "name, no ``adr-id:``, no status) and is not read as one; or an ADR file says it is superseded without naming "
+    "by which ADR.",
 }
 
 
