@@ -164,8 +164,12 @@ def title_of(text: str, number: str | None = None) -> str:
     """A heading or ``title:`` as the ADR's title: ``# 12. Use X``, ``ADR004: Use X``,
     ``[Superseded by [ADR-19](19.md)] Use X`` -> ``Use X``."""
     text = plain(text)
-    text = re.sub(r"^\[\s*(?:superseded|superceded|deprecated|rejected|replaced|obsolete)\b[^\]]*\]\s*", "", text, 0, re.I)
-    prefix = re.match(r"(?:ADR[-_ ]?(\d+)\s*[.:)\-\u2013\u2014]?|(\d+)\s*[.:)\-\u2013\u2014]|(\d+)(?=\s))\s*", text, re.I)
+    text = re.sub(
+        r"^\[\s*(?:superseded|superceded|deprecated|rejected|replaced|obsolete)\b[^\]]*\]\s*", "", text, flags=re.I
+    )
+    prefix = re.match(
+        r"(?:ADR[-_ ]?(\d+)\s*[.:)\-\u2013\u2014]?|(\d+)\s*[.:)\-\u2013\u2014]|(\d+)(?=\s))\s*", text, re.I
+    )
     if prefix:
         bare = prefix.group(3)
         if bare is None or (number is not None and int(bare) == int(number)):
@@ -411,7 +415,7 @@ def parse(text: str, name: str) -> ADRFile:
     for index, line, level in lines:
         lineno = index + offset
         if level:
-            heading = plain(line).rstrip(":").strip().lower()
+            heading = re.sub(r"^[\d.]+\s+", "", plain(line).rstrip(":").strip().lower())  # ``## 1. Status``
             if section is None and (
                 level == 1 or (first_heading and not has_title and heading not in _SECTIONS and level == 2)
             ):
@@ -425,6 +429,8 @@ def parse(text: str, name: str) -> ADRFile:
             continue
         meta = _meta(line)
         if section == "status" and status_pending:
+            if not meta and _ROW.match(line):
+                continue  # a table's header or rule: its rows follow
             checked = re.match(r"^\s*[*+-]\s+\[[xX]\]\s+(.*)$", line)
             if checked or not re.match(r"^\s*[*+-]\s+\[ \]", line):
                 status_pending = False
