@@ -241,6 +241,27 @@ def test_relations_inside_a_status_line_and_links_to_urls() -> None:
     assert relations(url) == {"amends": ["ADR-0004"]}
 
 
+def test_one_status_line_with_links_and_a_date() -> None:
+    text = (
+        "# 0015: The arrangement\n\n**Status:** Accepted, amended by [0018](0018-the-song.md), "
+        "[0022](0022-one-clock.md) and [0027](0027-autocommit.md) · **Date:** 2026-10-04\n\n## Context\n"
+    )
+    assert parse(text, "0015-the-arrangement.md").options == {
+        "title": "The arrangement",
+        "status": "accepted",
+        "date": "2026-10-04",
+        "amended-by": "ADR-0018, ADR-0022, ADR-0027",
+    }
+    # a link line under the title, then the date after it
+    text = "# 0060 A box\n\nStatus: accepted\n\nAmended by [ADR 0061](0061-durable.md) for\nreceipts.\n\nDate: 2026-09-05\n"
+    assert parse(text, "0060-x.md").options == {
+        "title": "A box",
+        "status": "accepted",
+        "date": "2026-09-05",
+        "amended-by": "ADR-0061",
+    }
+
+
 def test_log4brains_bullets_and_slug_supersession() -> None:
     text = (
         "# Use the ADR number as its unique ID\n\n"
