@@ -366,6 +366,17 @@ def test_superseded_without_a_successor_is_a_note_on_its_line() -> None:
     assert adr.notes == [("it is superseded, but names no ADR that supersedes it", 5)]
 
 
+def test_struck_out_statuses_are_not_read() -> None:
+    assert parse("# 1. X\n\n## Status\n\n~~Proposed~~ Accepted\n", "0001-x.md").options["status"] == "accepted"
+
+
+def test_a_status_that_is_also_superseded_is_a_note_not_a_guess() -> None:
+    text = "# 31. X\n\nStatus: Accepted; the budget part is superseded by [ADR-0043](0043-tokens.md)\n"
+    adr = parse(text, "0031-x.md")
+    assert adr.options == {"title": "X", "status": "accepted"}
+    assert adr.notes == [("the status line says 'accepted' and 'superseded by' ADR-0043: read as 'accepted'", 3)]
+
+
 def test_checkbox_status_lists() -> None:
     text = "# X\n\n## Status\n\n- [ ] Proposed\n- [x] Accepted\n- [ ] Deprecated\n"
     assert parse(text, "0001-x.md").options["status"] == "accepted"

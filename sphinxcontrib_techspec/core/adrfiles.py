@@ -151,7 +151,7 @@ def _named(name: str) -> bool:
 def plain(text: str) -> str:
     """Inline Markdown as the text a reader sees: links and images by their text,
     no emphasis or code marks, no HTML comments."""
-    text = _COMMENT.sub("", text)
+    text = re.sub(r"~~.*?~~", "", _COMMENT.sub("", text))  # struck out: ``~~Proposed~~ Accepted``
     previous = None
     while previous != text:  # links inside link text: ``[Superseded by [ADR-1](1.md)]``
         previous, text = text, _LINK.sub(lambda m: m.group(1), text)
@@ -368,6 +368,12 @@ def parse(text: str, name: str) -> ADRFile:
             template = True
             return
         word, found_relations, when = status_of(value, width)
+        successors = found_relations.get("superseded-by")
+        if successors is not None and word != "superseded" and "status" not in found:
+            # ``Accepted; the X part is superseded by [ADR-43](...)``: in part, or whole? Not guessed
+            del found_relations["superseded-by"]
+            named = ", ".join(successors) or "an unnamed ADR"
+            adr.notes.append((f"the status line says {word!r} and 'superseded by' {named}: read as {word!r}", lineno))
         note("status", word, lineno)
         relate(found_relations, lineno)
         note("date", when, lineno)

@@ -61,7 +61,7 @@ SUBTYPES: dict[str, str] = {
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
     "adr-file": "A page matched by ``techspec_adr_paths`` shows no sign of being an ADR (no number or date in its "
     "name, no ``adr-id:``, no status) and is not read as one; or an ADR file says it is superseded without naming "
-    "by which ADR.",
+    "by which ADR, or gives another status and 'superseded by' on one line (it is read as that status).",
 }
 
 
