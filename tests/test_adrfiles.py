@@ -239,6 +239,8 @@ def test_relations_inside_a_status_line_and_links_to_urls() -> None:
     assert (status, found) == ("accepted", {"amended-by": ["ADR-0036"]})
     url = "Amends [Separate API](https://github.com/o/r/blob/master/decisions/0004-separate-api)"
     assert relations(url) == {"amends": ["ADR-0004"]}
+    # an issue is no ADR
+    assert relations("Amended by [#151](https://github.com/o/r/issues/151): the word goes") == {"amended-by": []}
 
 
 def test_one_status_line_with_links_and_a_date() -> None:

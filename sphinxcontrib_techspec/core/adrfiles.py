@@ -73,7 +73,6 @@ _RELATION = re.compile(
     r"\b(superseded\s+by|superceded\s+by|replaced\s+by|supersedes|supercedes|amended\s+by|amends)\b[\s:]*",
     re.IGNORECASE,
 )
-_RELATION_FIELD = {"supersed": "superseded-by", "supercede": "superseded-by", "replaced": "superseded-by"}
 _STATUSES = {s.lower(): s for s in ADR_STATUS.choices}
 #: words real ADRs use for a status of the vocabulary
 SYNONYMS = {
@@ -223,12 +222,13 @@ def targets(text: str, width: int = 4) -> list[str]:
     found = []
     for label, target in _LINK.findall(text):
         path = target.split("#", 1)[0].split("?", 1)[0].rstrip("/")
-        if path and _named(path):
+        web = "://" in path  # a page elsewhere: an ADR file by its name, never an issue (``/issues/151``)
+        if path and _named(path) and not (web and _stem(path).isdigit()):
             found.append(adr_id(path))
-        elif (named := _ADR_REF.search(label)) or (named := re.search(r"\b(\d+)\b", label)):
+        elif (named := _ADR_REF.search(label)) or (not web and (named := re.search(r"\b(\d+)\b", label))):
             found.append(f"ADR-{named.group(1)}")
-    if found:
-        return found
+    if found or _LINK.search(text):
+        return found  # links name what they name: no guessing from the rest
     named_refs = [f"ADR-{n}" for n in _ADR_REF.findall(text)]
     if named_refs:
         return named_refs
@@ -242,9 +242,11 @@ def relations(text: str, width: int = 4) -> dict[str, list[str]]:
     matches = list(_RELATION.finditer(text))
     for position, match in enumerate(matches):
         end = matches[position + 1].start() if position + 1 < len(matches) else len(text)
-        word = re.sub(r"\s+", " ", match.group(1).lower())
-        option = next((v for k, v in _RELATION_FIELD.items() if word.startswith(k) and " by" in word), None)
-        option = option or ("supersedes" if word.startswith(("supersedes", "supercedes")) else word.replace(" ", "-"))
+        first, *by = match.group(1).lower().split()
+        if first.startswith("amend"):
+            option = "amended-by" if by else "amends"
+        else:  # superseded by, superceded by, replaced by; supersedes, supercedes
+            option = "superseded-by" if by else "supersedes"
         out.setdefault(option, []).extend(targets(text[match.end() : end], width))
     return out
 
