@@ -17,6 +17,9 @@ SUBTYPES: dict[str, str] = {
     "empty-entry": "A comma-separated list has empty entries, as in ``a, , b``; they are dropped.",
     "raw-markup": "Raw HTML (or other raw markup) in an item's body: it is shown as text, never injected into the page.",
     "spec-scope": "A document declares more than one spec; its items belong to the first.",
+    "adr-file": "A page matched by ``techspec_adr_paths`` shows no sign of being an ADR (no number or date in its "
+    "name, no ``adr-id:``, no status) and is not read as one; or an ADR file says it is superseded without naming "
+    "by which ADR, or gives another status and 'superseded by' on one line (it is read as that status).",
     # cross-document
     "duplicate-id": "A second item of the same kind and ID in one scope (the project for specs, PRDs, "
     "requirements and ADRs; the spec for every other kind). Both are kept; references go to the first.",
@@ -59,9 +62,6 @@ SUBTYPES: dict[str, str] = {
     "a techspec directive and is dropped.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
-    "adr-file": "A page matched by ``techspec_adr_paths`` shows no sign of being an ADR (no number or date in its "
-    "name, no ``adr-id:``, no status) and is not read as one; or an ADR file says it is superseded without naming "
-    "by which ADR, or gives another status and 'superseded by' on one line (it is read as that status).",
 }
 
 
