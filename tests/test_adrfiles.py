@@ -625,6 +625,16 @@ READ: list[tuple[str, str, str, str, str | None, str | None, dict[str, Any]]] = 
         None,
         {},
     ),
+    # adr/madr at 3.0.0: the sample MADR 3 shipped beside its template
+    (
+        "madr-3.0.0",
+        "0000-use-markdown-any-decision-records",
+        "ADR-0000",
+        "Use Markdown Any Decision Records",
+        None,
+        None,
+        {},
+    ),
     # thomvaill/log4brains: dated names, two of one day
     (
         "log4brains",
@@ -786,6 +796,7 @@ READ: list[tuple[str, str, str, str, str | None, str | None, dict[str, Any]]] = 
 NOT_ADRS = [
     ("madr", "adr-template"),
     ("madr", "index"),
+    ("madr-3.0.0", "adr-template"),  # front matter of placeholders that is not YAML: {proposed | rejected | ...}
     ("log4brains", "README"),
     ("log4brains", "index"),
     ("log4brains", "template"),
@@ -804,6 +815,7 @@ WARNED = {
         ("0008-add-status-field.md", 1, "techspec.missing-option"),
         ("0013-use-yaml-front-matter-for-meta-data.md", 1, "techspec.missing-option"),
     },
+    "madr-3.0.0": {("0000-use-markdown-any-decision-records.md", 1, "techspec.missing-option")},
     "log4brains": set(),
     "compliantkubernetes": set(),
     "backstage": {
