@@ -185,6 +185,7 @@ def test_malformed_front_matter_falls_back_to_the_body() -> None:
         ("20200925-multi-packages.md", "20200925-multi-packages"),
         ("2018-06-13-storage-always-retries.md", "2018-06-13-storage-always-retries"),
         ("202009251230-timestamped.md", "202009251230-timestamped"),
+        ("2021-03-0X-deprecated-functions.md", "2021-03-0X-deprecated-functions"),  # a date mistyped
         # eight digits that are no date are a number
         ("20201399-x.md", "ADR-20201399"),
     ],

@@ -130,7 +130,7 @@ def adr_id(name: str) -> str:
     """``adr/0005-use-dashes`` -> ``ADR-0005``, ``adr013-x`` -> ``ADR-013``,
     ``20200925-use-prettier`` -> itself; see the module docs."""
     stem = _stem(name)
-    if _DATE.match(stem):
+    if _DATE.match(stem) or re.match(r"(?:19|20)\d\d[-_.]\d\d[-_.]", stem):  # also a mistyped date: 2021-03-0X
         return stem
     match = _NUMBER.match(stem)
     return f"ADR-{match.group(1)}" if match else stem
