@@ -17,6 +17,9 @@ SUBTYPES: dict[str, str] = {
     "empty-entry": "A comma-separated list has empty entries, as in ``a, , b``; they are dropped.",
     "raw-markup": "Raw HTML (or other raw markup) in an item's body: it is shown as text, never injected into the page.",
     "spec-scope": "A document declares more than one spec; its items belong to the first.",
+    "adr-file": "A page matched by ``techspec_adr_paths`` shows no sign of being an ADR (no number or date in its "
+    "name, no ``adr-id:``, no status) and is not read as one; or an ADR file says it is superseded without naming "
+    "by which ADR, or gives another status and 'superseded by' on one line (it is read as that status).",
     # cross-document
     "duplicate-id": "A second item of the same kind and ID in one scope (the project for specs, PRDs, "
     "requirements and ADRs; the spec for every other kind). Both are kept; references go to the first.",
@@ -25,7 +28,8 @@ SUBTYPES: dict[str, str] = {
     # traceability
     "uncovered-requirement": "A PRD requirement no item satisfies (``:satisfies:``).",
     "spec-without-prd": "A spec names no PRD (``:prd:``).",
-    "uncited-adr": "An ADR no spec (``:adrs:``) or item (``:decided-by:``) cites.",
+    "uncited-adr": "An ADR no spec (``:adrs:``) or item (``:decided-by:``) cites; "
+    "only reported in a project that declares a spec (an ADR log alone has nothing to cite them).",
     "superseded-adr": "A citation of a superseded, rejected or deprecated ADR.",
     "stale-prd": "A spec was written against an older version of its PRD than the PRD's current one.",
     "dependency-cycle": "Components depend on each other in a cycle (``:depends-on:``).",

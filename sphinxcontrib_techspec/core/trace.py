@@ -115,8 +115,10 @@ def findings(
         if not spec.external and not spec.fields.get("prd"):
             out["spec-without-prd"].append((spec, f"spec {spec.id!r} names no PRD (:prd:)", [self_ref(spec)]))
     cited = citations(index)
+    # in a project with no spec of its own (an ADR log), nothing could cite an ADR: not a gap
+    has_specs = any(not spec.external for spec in index.of_kind("spec"))
     for adr in index.of_kind("adr"):
-        if not adr.external and not cited.get(adr.id):
+        if has_specs and not adr.external and not cited.get(adr.id):
             out["uncited-adr"].append(
                 (adr, f"ADR {adr.id!r} is cited by no spec (:adrs:) or item (:decided-by:)", [self_ref(adr)])
             )

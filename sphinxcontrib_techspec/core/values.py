@@ -483,8 +483,9 @@ class ListOf(Parser):
     syntax: ClassVar[str] = ""
 
     def split(self, text: str) -> tuple[list[str], int]:
-        """The non-empty entries, and how many entries were empty."""
-        parts = [p.strip() for p in text.split(",")]
+        """The non-empty entries, and how many entries were empty; a comma inside
+        parentheses is part of its entry (``Rob, Cristian (a.k.a., PM group)``)."""
+        parts = [p.strip() for p in re.split(r",(?![^()]*\))", text)]
         kept = [p for p in parts if p]
         empty = len(parts) - len(kept) if text.strip() else 0
         return kept, empty

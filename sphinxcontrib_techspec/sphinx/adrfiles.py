@@ -1,5 +1,6 @@
-"""Pages matching ``techspec_adr_paths`` are ADR files (MADR or Nygard): each
-becomes an ``adr`` item, without editing the file.
+"""Pages matching ``techspec_adr_paths`` are ADR files (MADR, Nygard/adr-tools,
+log4brains, site generators' pages): each becomes an ``adr`` item, without
+editing the file; index, overview and README pages and templates are skipped.
 
 The item is built by the same code as the ``adr`` directive, anchored at the
 page's top section, and shown as a small card under the page title (MADR keeps
@@ -8,6 +9,7 @@ its status in front matter, which the page itself does not show).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -36,6 +38,14 @@ def _hint(problem: Problem) -> Problem:
     return problem
 
 
+def _located(problem: Problem, lines: dict[str, int]) -> Problem:
+    """A problem with one option (``:date: ...``) is reported on the line that option came from."""
+    named = re.search(r":([a-z-]+):", problem.message)
+    if named and named.group(1) in lines and problem.subtype != "missing-option":
+        return replace(problem, lineno=lines[named.group(1)])
+    return problem
+
+
 class ADRFiles(SphinxTransform):
     # after MyST wrote the document, before the domain collects it (850)
     default_priority = 805
@@ -54,12 +64,19 @@ class ADRFiles(SphinxTransform):
         except (OSError, UnicodeDecodeError):
             return
         parsed = adrfiles.parse(text, docname)
+        if parsed.page == "other":
+            message = (
+                f"{docname!r} matches techspec_adr_paths but is not read as an ADR: its file name has no number "
+                "or date, and it has no `adr-id:` and no status"
+            )
+            warn(Problem("adr-file", message, docname, 1))
         if not parsed.is_adr:
-            return  # an index or README page among the ADR files
+            return  # an index, README or overview page, or a template, among the ADR files
         # problems point at the line they are about (the status); the item itself is the whole file
         item = build_item(KINDS["adr"], parsed.id, parsed.options, parsed.body, docname, parsed.lineno)
         item.lineno = 1
-        item.problems[:] = [_hint(p) for p in item.problems]
+        item.problems[:] = [_hint(_located(p, parsed.lines)) for p in item.problems]
+        item.problems += [Problem("adr-file", f"adr {item.id!r}: {m}", docname, line) for m, line in parsed.notes]
         section = next(iter(self.document.findall(nodes.section)), None)
         if section is not None and section["ids"]:
             item.anchor = section["ids"][0]
