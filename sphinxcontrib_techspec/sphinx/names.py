@@ -47,26 +47,28 @@ def register_in_domain(app: Sphinx) -> None:
         app.add_directive_to_domain(DOMAIN, name, directive)
 
 
-def holder(app: Sphinx, config: Config, name: str) -> Any:
-    """What already answers to directive ``name`` (a class, or a description), or None."""
+def holder(app: Sphinx, config: Config, name: str) -> tuple[Any, str] | None:
+    """What already answers to directive ``name`` and who registered it, or None."""
     held = directives._directives.get(name)  # type: ignore[attr-defined]
     if held is not None:
-        return held
+        return held, _package(held)
     if name in directives._directive_registry:  # type: ignore[attr-defined]
-        return "docutils"  # a built-in, loaded on first use
-    language = languages.get_language(config.language or "en")
-    if name in getattr(language, "directives", {}):
-        return f"docutils ({config.language})"
-    for domain in {"std", config.primary_domain}:
+        return None, "docutils"  # a built-in, loaded on first use
+    if name in getattr(languages.get_language(config.language or "en"), "directives", {}):
+        return None, f"docutils ({config.language})"
+    # the default domain's and the standard domain's directives come first when a name is looked up
+    for domain in ("std", config.primary_domain):
         domain_class = app.registry.domains.get(domain or "")
-        if domain_class and (name in domain_class.directives or name in app.registry.domain_directives.get(domain, {})):
-            return f"the {domain} domain"
+        extra = app.registry.domain_directives.get(domain or "", {})
+        held = extra.get(name) or (domain_class.directives.get(name) if domain_class else None)
+        if held is not None:
+            return held, f"{_package(held)} (the {domain} domain)"
     return None
 
 
-def owner(held: Any) -> str:
-    """Who registered ``held``: its top-level package (``sphinx_needs``), for the message."""
-    return held if isinstance(held, str) else str(getattr(held, "__module__", "") or "an extension").split(".")[0]
+def _package(held: Any) -> str:
+    """The top-level package that defined ``held``, as conf.py names extensions."""
+    return str(getattr(held, "__module__", "") or "an extension").split(".")[0]
 
 
 def register(app: Sphinx, config_: Config) -> None:
@@ -87,13 +89,14 @@ def register(app: Sphinx, config_: Config) -> None:
     clashes: dict[str, list[tuple[str, str]]] = {}
     for plain, directive in DIRECTIVES.items():
         for name in [prefix + plain] * bool(prefix) + [plain] * settings.plain_directives:
-            held = holder(app, config_, name)
-            if held is None or (isinstance(held, type) and issubclass(held, TechspecDirective)):
+            found = holder(app, config_, name)
+            held = found[0] if found else None
+            if found is None or (isinstance(held, type) and issubclass(held, TechspecDirective)):
                 chosen: type[Directive] | None = directive
             else:
                 chosen = needs.shared_directive(name, held)
-            if chosen is None:
-                clashes.setdefault(owner(held), []).append((name, plain))
+            if found is not None and chosen is None:
+                clashes.setdefault(found[1], []).append((name, plain))
             else:
                 app.add_directive(name, chosen, override=True)
                 registered.add(name)
@@ -104,34 +107,38 @@ def register(app: Sphinx, config_: Config) -> None:
 def _report(app: Sphinx, who: str, taken: list[tuple[str, str]], prefix: str, registered: set[str]) -> None:
     """One warning per extension holding some of our names, where conf.py names it."""
     names = ", ".join(name for name, _ in taken)
+    others = [[n for n in (prefix + plain, plain) if n != name and n in registered] for name, plain in taken]
     instead = ", ".join(
-        " or ".join([n for n in (prefix + plain, plain) if n != name and n in registered] + [f"{DOMAIN}:{plain}"])
-        for name, plain in taken
+        f"{found[0]} (or {DOMAIN}:{plain})" if found else f"{DOMAIN}:{plain}"
+        for found, (_, plain) in zip(others, taken, strict=True)
     )
     fixes = []
     if any(name == plain for name, plain in taken):
-        fixes.append(f"set techspec_plain_directives = False (techspec then registers only {prefix or DOMAIN + ':'} names)")
+        only = f"{prefix}" if prefix else f"{DOMAIN}:"
+        fixes.append(f"set techspec_plain_directives = False (techspec then answers only to {only} names)")
     if any(name != plain for name, plain in taken):
         fixes.append("set techspec_directive_prefix to another prefix")
-    s = "s" if len(taken) > 1 else ""
+    many = len(taken) > 1
     warn(
         Problem(
             "directive-clash",
-            f"directive{s} {names}: already registered by {who}, and left to it; "
-            f"write techspec's as {instead}. To resolve this, {' and '.join(fixes)}",
+            f"directive{'s' if many else ''} {names} {'are' if many else 'is'} already registered by {who} "
+            f"and stay{'' if many else 's'} its own; "
+            f"write techspec's as {instead}. To resolve this, {' or '.join(fixes)}",
         ),
         _conf_location(app, who),
     )
 
 
 def _conf_location(app: Sphinx, who: str) -> str | None:
-    """``conf.py:<line>`` where the extension is named, else ``conf.py``; the place to fix it."""
-    if not app.confdir:
+    """``conf.py:<line>`` where the extension is named (else ``extensions``): where to fix it."""
+    conf = Path(app.confdir or "") / "conf.py"
+    if not app.confdir or not conf.is_file():
         return None
-    conf = Path(app.confdir) / "conf.py"
-    if not conf.is_file():
-        return None
-    for number, line in enumerate(conf.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-        if re.search(rf"""["']{re.escape(who)}[."']""", line):
-            return f"{conf}:{number}"
-    return str(conf)
+    lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
+    package = re.escape(who.split()[0])
+    for pattern in (rf"""["']{package}[."']""", r"^\s*extensions\b"):
+        for number, line in enumerate(lines, 1):
+            if re.search(pattern, line):
+                return f"{conf}:{number}"
+    return None

@@ -221,12 +221,14 @@ def need_options(env: BuildEnvironment, need_type: str) -> set[str]:
     from sphinx_needs.directives.need import NeedDirective
 
     schema = SphinxNeedsData(env).get_schema().for_type(need_type)
+    # fields declared on other need types alone (ours: ``version``, ``satisfies``, ...)
+    # are in every type's schema, as fields an author cannot set
+    fields = [*schema.iter_extra_fields(), *schema.iter_link_fields()]
     # older sphinx-needs declare their options on the class; newer accept any and check in run()
     return {
         *NEED_OPTIONS,
         *NeedDirective.option_spec.keys(),
-        *schema.iter_extra_field_names(),
-        *schema.iter_link_field_names(),
+        *(f.name for f in fields if getattr(f, "directive_option", True)),
     }
 
 

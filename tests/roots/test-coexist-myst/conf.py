@@ -4,3 +4,4 @@ project = "login-service"
 extensions = ["myst_parser", "sphinx_needs"]
 myst_enable_extensions = ["colon_fence"]
 needs_flow_engine = "graphviz"
+graphviz_output_format = "svg"

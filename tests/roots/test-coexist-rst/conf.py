@@ -4,3 +4,4 @@ project = "login-service"
 extensions = ["sphinx_needs"]
 # needflow through Graphviz (the tests point graphviz_dot at a stand-in)
 needs_flow_engine = "graphviz"
+graphviz_output_format = "svg"
