@@ -10,7 +10,6 @@ registers ``component`` and ``timeout``: theirs stay theirs.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -23,8 +22,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOTS, Build, build
 from test_needs import FAKE_DOT, OLD_SPHINX, needs_json
 
-from sphinxcontrib_techspec.sphinx.needs import NEED_OPTIONS, reads_as_need
 from sphinxcontrib_techspec.sphinx.names import DIRECTIVES
+from sphinxcontrib_techspec.sphinx.needs import NEED_OPTIONS, reads_as_need
 
 EXTENSIONS = '"sphinx_needs"]'
 WITH_TECHSPEC = '"sphinx_needs", "sphinxcontrib_techspec"]'
@@ -318,8 +317,14 @@ def test_ambiguous_spec_blocks_are_read_one_way_and_say_so(project: Any) -> None
 def test_a_project_wanting_no_overlap_leaves_spec_to_sphinx_needs(project: Any) -> None:
     files = dict(MIXED)
     files["index.rst"] = files["index.rst"].replace(".. spec:: SPEC-PAY", ".. ts-spec:: SPEC-PAY")
-    files["index.rst"] = files["index.rst"].replace(".. prd::", ".. ts-prd::").replace(".. requirement::", ".. ts-requirement::")
-    files["ledger.md"] = files["ledger.md"].replace("{spec} SPEC-LEDGER", "{ts-spec} SPEC-LEDGER").replace("{component}", "{ts-component}")
+    files["index.rst"] = (
+        files["index.rst"].replace(".. prd::", ".. ts-prd::").replace(".. requirement::", ".. ts-requirement::")
+    )
+    files["ledger.md"] = (
+        files["ledger.md"]
+        .replace("{spec} SPEC-LEDGER", "{ts-spec} SPEC-LEDGER")
+        .replace("{component}", "{ts-component}")
+    )
     src = project(files, MIXED_CONF + "techspec_plain_directives = False\n")
     result = build(src, "needs")
     assert result.warnings == ""
@@ -371,7 +376,11 @@ def test_another_extensions_directives_stay_theirs(order: str, tmp_path: Path) -
     shutil.copytree(ROOTS / "test-coexist-clash", src)
     if order == "techspec last":
         conf = src / "conf.py"
-        conf.write_text(conf.read_text().replace('"sphinxcontrib_techspec",\n    "clashext",', '"clashext",\n    "sphinxcontrib_techspec",'))
+        conf.write_text(
+            conf.read_text().replace(
+                '"sphinxcontrib_techspec",\n    "clashext",', '"clashext",\n    "sphinxcontrib_techspec",'
+            )
+        )
     result = build(src)
     # reported once, where conf.py loads the extension, naming the value that resolves it
     ((where, line, message, kind),) = result.located()
@@ -397,7 +406,9 @@ def test_plain_names_off_means_no_clash_and_no_warning(tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-coexist-clash", src)
     index = src / "index.rst"
-    index.write_text(index.read_text().replace(".. spec::", ".. ts-spec::").replace(".. techspec-table::", ".. ts-techspec-table::"))
+    index.write_text(
+        index.read_text().replace(".. spec::", ".. ts-spec::").replace(".. techspec-table::", ".. ts-techspec-table::")
+    )
     result = build(src, techspec_plain_directives=False)
     assert result.warnings == ""
     assert len([i for i in result.export()["items"] if i["kind"] in ("component", "timeout")]) == 4
@@ -449,17 +460,25 @@ def test_the_prefix_is_configurable(project: Any) -> None:
     result = build(src)
     assert result.warnings == ""
     ids = sorted((i["kind"], i["id"]) for i in result.export()["items"])
-    assert ids == [("component", "api"), ("component", "worker"), ("sli", "latency"), ("slo", "p95"), ("spec", "SPEC-A")]
+    assert ids == [
+        ("component", "api"),
+        ("component", "worker"),
+        ("sli", "latency"),
+        ("slo", "p95"),
+        ("spec", "SPEC-A"),
+    ]
 
 
 def test_a_prefix_that_makes_no_directive_name_is_refused(project: Any) -> None:
-    src = project({"index.rst": "Title\n=====\n\n.. component:: api\n"}, PREFIX_CONF + 'techspec_directive_prefix = "my "\n')
+    src = project(
+        {"index.rst": "Title\n=====\n\n.. component:: api\n"}, PREFIX_CONF + 'techspec_directive_prefix = "my "\n'
+    )
     result = build(src)
     assert result.subtypes() == ["config"] and "'my '" in result.warnings
     assert [i["id"] for i in result.export()["items"]] == ["api"]
 
 
-CLASHING_EXT = '''
+CLASHING_EXT = """
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.domains import Domain
@@ -484,7 +503,7 @@ def setup(app):
     app.add_directive("ts-timeout", Box)
     app.add_domain(UiDomain)
     return {"parallel_read_safe": True}
-'''
+"""
 
 
 def test_a_taken_prefixed_name_and_a_domain_directive_are_reported(project: Any) -> None:

@@ -28,7 +28,7 @@ from sphinx.config import Config
 from ..core.kinds import KINDS
 from ..core.model import Problem
 from . import config, needs
-from .directives import AGGREGATES, TechspecDirective, item_directive
+from .directives import AGGREGATES, ItemDirective, TechspecDirective, item_directive
 from .domain import warn
 
 DOMAIN = "techspec"
@@ -49,10 +49,10 @@ def register_in_domain(app: Sphinx) -> None:
 
 def holder(app: Sphinx, config: Config, name: str) -> tuple[Any, str] | None:
     """What already answers to directive ``name`` and who registered it, or None."""
-    held = directives._directives.get(name)  # type: ignore[attr-defined]
+    held = directives._directives.get(name)
     if held is not None:
         return held, _package(held)
-    if name in directives._directive_registry:  # type: ignore[attr-defined]
+    if name in directives._directive_registry:
         return None, "docutils"  # a built-in, loaded on first use
     if name in getattr(languages.get_language(config.language or "en"), "directives", {}):
         return None, f"docutils ({config.language})"
@@ -93,10 +93,12 @@ def register(app: Sphinx, config_: Config) -> None:
             held = found[0] if found else None
             if found is None or (isinstance(held, type) and issubclass(held, TechspecDirective)):
                 chosen: type[Directive] | None = directive
+            elif issubclass(directive, ItemDirective):
+                chosen = needs.shared_directive(name, held, directive)
             else:
-                chosen = needs.shared_directive(name, held)
-            if found is not None and chosen is None:
-                clashes.setdefault(found[1], []).append((name, plain))
+                chosen = None
+            if chosen is None:
+                clashes.setdefault(found[1] if found else "", []).append((name, plain))
             else:
                 app.add_directive(name, chosen, override=True)
                 registered.add(name)

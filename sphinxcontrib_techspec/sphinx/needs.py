@@ -115,10 +115,8 @@ def configure(app: Sphinx, config: Config) -> None:
     resolved to a list) and 500 (types registered)."""
     if "sphinx_needs" not in app.extensions:
         return
-    kept = list(config.needs_types)
     taken = set(config.needs_fields) | set(config.needs_links)
-    kept += [_type_entry(kind, taken) for kind in KINDS.values()]
-    config.needs_types = kept
+    config.needs_types = [*config.needs_types, *(_type_entry(kind, taken) for kind in KINDS.values())]
     # registered here: sphinx-needs' event exists only once it is set up, in any order
     app.add_transform(ItemNeeds)
     app.connect("env-updated", note_needs)
@@ -195,7 +193,7 @@ def reads_as_need(argument: str, options: Iterable[str], need_options: Set[str])
             return True, ""
         return True, (
             f"read as a sphinx-needs need, as {_opts(need_only)} only sphinx-needs takes: techspec's "
-            f"{_opts(spec_only)} do not apply; write techspec:spec (or ts-spec) for a techspec spec"
+            f"{_opts(spec_only)} do not apply; write techspec:spec for a techspec spec"
         )
     if spec_only:
         return False, ""
@@ -223,7 +221,7 @@ def need_options(env: BuildEnvironment, need_type: str) -> set[str]:
     schema = SphinxNeedsData(env).get_schema().for_type(need_type)
     # fields declared on other need types alone (ours: ``version``, ``satisfies``, ...)
     # are in every type's schema, as fields an author cannot set
-    fields = [*schema.iter_extra_fields(), *schema.iter_link_fields()]
+    fields: list[Any] = [*schema.iter_extra_fields(), *schema.iter_link_fields()]
     # older sphinx-needs declare their options on the class; newer accept any and check in run()
     return {
         *NEED_OPTIONS,
@@ -281,7 +279,9 @@ def hand_over(directive: SphinxDirective) -> list[nodes.Node]:
     return list(need.run())
 
 
-def _parse_for(directive: SphinxDirective, target: type[Directive]) -> tuple[list[str], dict[str, Any], StringList, int]:
+def _parse_for(
+    directive: SphinxDirective, target: type[Directive]
+) -> tuple[list[str], dict[str, Any], StringList, int]:
     """(arguments, options, content, content offset) of ``directive``'s block as
     ``target`` would have received them. ``directive`` declares no options, so its
     block arrived whole: the argument (reST: with the option lines) and the content."""
@@ -324,31 +324,29 @@ def _is_myst(directive: SphinxDirective) -> bool:
 def _myst_content(directive: SphinxDirective) -> str:
     """The text MyST read the directive from, after its first line: MyST gives it
     (new versions) wrapped in the fence as ``block_text``, or (older) bare."""
-    lines = directive.block_text.splitlines()
+    text: str = directive.block_text
+    lines = text.splitlines()
     fence = re.match(r"\s*(`{3,}|~{3,}|:{3,})", lines[0]) if lines else None
     if fence and lines[-1].strip() == fence[1]:
         return "\n".join(lines[1:-1])
-    return directive.block_text
+    return text
 
 
-def shared_directive(name: str, held: Any) -> type[Directive] | None:
-    """What techspec registers under a name sphinx-needs' need directive holds: the
-    bridge's own need types (``ts-slo``, made by the bridge, never written) give way
-    to techspec's directive, and ``spec`` reads each block as a spec or a need;
-    any other need type's name stays sphinx-needs'. None: leave it."""
+def shared_directive(name: str, held: Any, ours: type[ItemDirective]) -> type[Directive] | None:
+    """What techspec registers under a name sphinx-needs' need directive holds: ``spec``
+    reads each block as a spec or a need; the bridge's own need types (``ts-slo``:
+    the bridge makes their needs, nobody writes them) give way to techspec's
+    directive; any other need type's name stays sphinx-needs'. None: leave it."""
     try:
         from sphinx_needs.directives.need import NeedDirective
     except ImportError:
         return None
     if held is not NeedDirective:
         return None
-    if name == "spec":
+    if name == "spec" and ours.kind.name == "spec":
         return SpecOrNeed
-    for kind in KINDS:
-        if name == need_type(kind):
-            from .names import DIRECTIVES
-
-            return DIRECTIVES[kind]
+    if name == need_type(ours.kind.name):
+        return ours
     return None
 
 

@@ -12,7 +12,9 @@ class Component(Directive):
     has_content = True
 
     def run(self):
-        return [nodes.container("", nodes.paragraph(text=f"widget {self.arguments[0]}"), classes=["clashext-component"])]
+        return [
+            nodes.container("", nodes.paragraph(text=f"widget {self.arguments[0]}"), classes=["clashext-component"])
+        ]
 
 
 class Timeout(Directive):
