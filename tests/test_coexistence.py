@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOTS, Build, build
+from conftest import ROOTS, Build, build, write_project
 from test_needs import FAKE_DOT, OLD_SPHINX, needs_json
 
 from sphinxcontrib_techspec.sphinx.names import DIRECTIVES
@@ -387,7 +387,7 @@ def test_another_extensions_directives_stay_theirs(order: str, tmp_path: Path) -
     conf_lines = (src / "conf.py").read_text().splitlines()
     assert (where, kind) == ("conf.py", "techspec.directive-clash")
     assert line is not None and '"clashext"' in conf_lines[line - 1]
-    assert message.startswith("directives component, timeout are already registered by clashext")
+    assert message.startswith("directives component, timeout are already registered by clashext, which keeps them")
     assert "techspec_plain_directives = False" in message
     # theirs, in reST and MyST
     index, payments = result.html("index"), result.html("payments")
@@ -400,6 +400,13 @@ def test_another_extensions_directives_stay_theirs(order: str, tmp_path: Path) -
         ("timeout", "capture", "SPEC-PAY"),
         ("timeout", "charge card", "SPEC-CHECKOUT"),
     ]
+    # the next build, incremental and parallel, says it once again and reads the same
+    page = src / "payments.md"
+    page.write_text(page.read_text() + "\nEdited.\n")
+    again = build(src, parallel=2)
+    assert [w[3] for w in again.located()] == ["techspec.directive-clash"]
+    assert sorted((i["kind"], i["id"], i["spec"]) for i in again.export()["items"] if i["kind"] != "spec") == items
+    assert "widget Card form" in again.html("payments")
 
 
 def test_plain_names_off_means_no_clash_and_no_warning(tmp_path: Path) -> None:
@@ -552,3 +559,56 @@ def test_no_techspec_directive_is_a_docutils_or_sphinx_builtin(project: Any) -> 
 
     # the test app restores docutils' registry after the build: ask during it instead
     assert not set(DIRECTIVES) & set(directives._directive_registry)
+
+
+LINES_CONF = """\
+project = "lines"
+extensions = ["myst_parser", "sphinx_needs"]
+myst_enable_extensions = ["colon_fence"]
+suppress_warnings = ["myst.header"]
+show_warning_types = True
+"""
+
+LINES = {
+    "index.rst": """
+        Title
+        =====
+
+        .. toctree::
+
+           page
+
+        .. spec:: Login spec
+           :id: S_LOGIN
+           :status: open
+
+           First paragraph.
+
+           Second paragraph names :need:`S_MISSING`.
+
+        .. spec:: Logout spec
+
+           Its body names :need:`S_GONE`.
+        """,
+    "page.md": """
+        # Page
+
+        ```{spec} Page spec
+        ---
+        id: S_PAGE
+        ---
+        First paragraph.
+
+        Second paragraph names {need}`S_ABSENT`.
+        ```
+        """,
+}
+
+
+def test_a_handed_over_need_reports_its_problems_on_the_same_lines(tmp_path: Path) -> None:
+    """The need's body keeps its source lines: sphinx-needs' warnings point where they did."""
+    before = build(write_project(tmp_path / "before", LINES, LINES_CONF))
+    after = build(write_project(tmp_path / "after", LINES, LINES_CONF.replace(EXTENSIONS, WITH_TECHSPEC)))
+    located = [(where, line, message) for where, line, message, _ in before.located()]
+    assert len(located) == 3 and {where for where, _, _ in located} == {"index.rst", "page.md"}
+    assert [(where, line, message) for where, line, message, _ in after.located()] == located

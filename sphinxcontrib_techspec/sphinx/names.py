@@ -124,9 +124,9 @@ def _report(app: Sphinx, who: str, taken: list[tuple[str, str]], prefix: str, re
     warn(
         Problem(
             "directive-clash",
-            f"directive{'s' if many else ''} {names} {'are' if many else 'is'} already registered by {who} "
-            f"and stay{'' if many else 's'} its own; "
-            f"write techspec's as {instead}. To resolve this, {' or '.join(fixes)}",
+            f"directive{'s' if many else ''} {names} {'are' if many else 'is'} already registered by {who}, "
+            f"which keeps {'them' if many else 'it'}; write techspec's as {instead}. "
+            f"To resolve this, {' or '.join(fixes)}",
         ),
         _conf_location(app, who),
     )
