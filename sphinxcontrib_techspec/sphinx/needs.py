@@ -326,7 +326,7 @@ def _myst_content(directive: SphinxDirective) -> str:
     (new versions) wrapped in the fence as ``block_text``, or (older) bare."""
     text: str = directive.block_text
     lines = text.splitlines()
-    fence = re.match(r"\s*(`{3,}|~{3,}|:{3,})", lines[0]) if lines else None
+    fence = re.match(r"\s*(`{3,}|~{3,}|:{3,})\s*\{", lines[0]) if lines else None
     if fence and lines[-1].strip() == fence[1]:
         return "\n".join(lines[1:-1])
     return text
