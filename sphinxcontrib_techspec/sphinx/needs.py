@@ -192,8 +192,9 @@ def reads_as_need(argument: str, options: Iterable[str], need_options: Set[str])
         if not spec_only:
             return True, ""
         return True, (
-            f"read as a sphinx-needs need, as {_opts(need_only)} only sphinx-needs takes: techspec's "
-            f"{_opts(spec_only)} do not apply; write techspec:spec for a techspec spec"
+            f"read as a sphinx-needs need: only sphinx-needs takes {_opts(need_only)}, so techspec's "
+            f"{_opts(spec_only)} {'does' if len(spec_only) == 1 else 'do'} not apply; "
+            "write techspec:spec for a techspec spec"
         )
     if spec_only:
         return False, ""
