@@ -159,7 +159,8 @@ def test_the_spec_directive_stays_ours_in_either_order(payments: Path) -> None:
     assert not [n for n in needs.values() if n["type"] == "spec"]
 
 
-def test_a_configured_spec_need_type_is_dropped_with_a_warning(payments: Path) -> None:
+def test_a_configured_spec_need_type_is_kept_beside_our_spec(payments: Path) -> None:
+    """Adding techspec takes no need type away: ``spec`` blocks with need options are needs."""
     conf = payments / "conf.py"
     conf.write_text(
         conf.read_text()
@@ -169,11 +170,13 @@ def test_a_configured_spec_need_type_is_dropped_with_a_warning(payments: Path) -
             ' {"directive": "needspec", "title": "Specification", "prefix": "S_"}]\n'
         )
     )
+    reqs = payments / "reqs.rst"
+    reqs.write_text(reqs.read_text() + "\n.. spec:: Login form\n   :id: S_LOGIN\n   :links: REQ_LOGIN\n")
     result = build(payments, "needs")
-    assert result.subtypes() == ["needs"]
-    assert "'spec' is dropped" in result.warnings
-    assert "already registered" not in result.warnings
-    assert needs_json(result)["TS_SPEC_SPEC_PAY"]["type"] == "ts-spec"
+    assert result.warnings == ""
+    needs = needs_json(result)
+    assert needs["TS_SPEC_SPEC_PAY"]["type"] == "ts-spec"
+    assert (needs["S_LOGIN"]["type"], needs["S_LOGIN"]["links"]) == ("spec", ["REQ_LOGIN"])
 
 
 def test_incremental_build_relinks_unchanged_pages(payments: Path) -> None:

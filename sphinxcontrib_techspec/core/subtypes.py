@@ -58,8 +58,7 @@ SUBTYPES: dict[str, str] = {
     # configuration and environment
     "config": "A ``techspec_*`` configuration value has the wrong type; the default is used.",
     "needs": "With sphinx-needs loaded: an item's need ID (``TS_<KIND>_...``) is already taken, or sphinx-needs "
-    "refuses the need (e.g. ``needs_id_regex``), so the item is not a need; or a configured need type is named like "
-    "a techspec directive and is dropped.",
+    "refuses the need (e.g. ``needs_id_regex``), so the item is not a need.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
     "bad-filter": "A ``:filter:`` of ``techspec-table`` or ``traceability-matrix`` cannot be used: it is malformed, "
@@ -67,6 +66,13 @@ SUBTYPES: dict[str, str] = {
     "The aggregate shows a note instead of rows.",
     "bad-sort": "A ``:sort:`` names a field the kind does not have, or is not ``field``, ``-field`` or "
     "``field asc|desc``. The aggregate shows a note instead of rows.",
+    "directive-clash": "A techspec directive name (``component``, or ``ts-component`` with the prefix) that another "
+    "extension, docutils or a domain already registers: theirs is kept, techspec's answers to its other names "
+    "(``ts-component``, ``techspec:component``). Reported once per build and extension, in ``conf.py``; "
+    "``techspec_plain_directives = False`` (or another ``techspec_directive_prefix``) resolves it.",
+    "spec-dispatch": "With sphinx-needs' ``spec`` need type: a ``spec`` block carries options only sphinx-needs takes "
+    "and options only techspec takes (it is read as a need), or has a one-word argument, no option only "
+    "sphinx-needs takes and lacks a required spec option (it is read as a techspec spec).",
 }
 
 

@@ -32,6 +32,10 @@ class TechspecConfig:
     import_timeout: float = field(default=10.0, metadata={"rebuild": ""})
     #: largest imported export accepted, in bytes
     import_max_bytes: int = field(default=20_000_000, metadata={"rebuild": ""})
+    #: every techspec directive also answers to this prefix and its name (``ts-spec``, ``ts-slo``, ...); "" for none
+    directive_prefix: str = "ts-"
+    #: register the plain names (``spec``, ``slo``, ...) too; False leaves every plain name to other extensions
+    plain_directives: bool = True
 
 
 def _default(f: Field[Any]) -> Any:

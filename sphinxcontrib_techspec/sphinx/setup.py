@@ -11,11 +11,9 @@ from sphinx.environment import BuildEnvironment
 
 from .. import __version__
 from ..core import export, review, suspect, trace
-from ..core.kinds import KINDS
-from . import config, needs, nodes, reference
+from . import config, names, needs, nodes, reference
 from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
-from .directives import AGGREGATES, item_directive
 from .domain import TechspecDomain, get_domain, warn
 from .federation import import_projects
 from .frontmatter import SpecFrontMatter
@@ -81,10 +79,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     nodes.register(app)
     reference.register(app)
     app.add_domain(TechspecDomain)
-    for kind in KINDS.values():
-        app.add_directive(kind.name, item_directive(kind))
-    for name, directive in AGGREGATES.items():
-        app.add_directive(name, directive)
+    # techspec:<name> now; plain and prefixed names once every extension's are known
+    names.register_in_domain(app)
+    app.connect("config-inited", names.register, priority=800)
     app.add_transform(SpecFrontMatter)
     app.add_transform(ADRFiles)
     app.add_post_transform(AggregateTransform)
