@@ -40,8 +40,9 @@ def main() -> None:
 
 
 # One module per subcommand, each exposing `command`; one registration line each.
-from . import check, diff, new  # noqa: E402
+from . import check, diff, export, new  # noqa: E402
 
 main.add_command(new.command)
 main.add_command(diff.command)
 main.add_command(check.command)
+main.add_command(export.command)

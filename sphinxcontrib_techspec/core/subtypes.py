@@ -58,6 +58,15 @@ SUBTYPES: dict[str, str] = {
     "a techspec directive and is dropped.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
+    # exports (core/formats) and API drift
+    "export": "An item cannot be written into an export format (an SLO with no window, or a target OpenSLO cannot "
+    "express; a component with no owner in the Backstage catalog, ...); it is left out of that format, the rest is "
+    "written.",
+    "api-drift": "An API's real OpenAPI document (``techspec_openapi_documents``) and the spec disagree: an endpoint "
+    "the document lacks, error statuses that differ (both at the endpoint), or an operation no endpoint documents "
+    "(at the component or spec mapped to the document).",
+    "api-document": "An OpenAPI document named in ``techspec_openapi_documents`` cannot be read (unreachable, too "
+    "slow, too large, not JSON or YAML, not OpenAPI) or its key names no component or spec; its drift is not checked.",
 }
 
 

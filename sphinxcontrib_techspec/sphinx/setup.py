@@ -17,6 +17,7 @@ from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
 from .directives import AGGREGATES, item_directive
 from .domain import TechspecDomain, get_domain, warn
+from .exports import check_drift, write_exports
 from .federation import import_projects
 from .frontmatter import SpecFrontMatter
 
@@ -71,6 +72,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
             extra = {"pages": {d: app.builder.get_target_uri(d).partition("#")[0] for d in docnames}}
         data = export.export(index, app.config.project, extra)
         (outdir / settings.export_filename).write_text(export.dumps(data), encoding="utf-8")
+        write_exports(app, index, outdir)
     if app.builder.format == "html" and outdir.is_dir():
         (outdir / "_static").mkdir(exist_ok=True)
         shutil.copyfile(STATIC / "techspec.css", outdir / "_static" / "techspec.css")
@@ -93,6 +95,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", import_projects)
     app.connect("env-get-updated", rewrite_outdated)
     app.connect("env-check-consistency", check)
+    app.connect("env-check-consistency", check_drift)
     app.connect("build-finished", write_export)
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {

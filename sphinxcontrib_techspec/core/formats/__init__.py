@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..index import Index
@@ -64,3 +65,15 @@ def _formats() -> dict[str, Format]:
 
 
 FORMATS: dict[str, Format] = _formats()
+
+
+def save(content: Content, path: Path) -> list[Path]:
+    """Write one file, or a folder of files (created); returns what was written."""
+    if isinstance(content, dict):
+        path.mkdir(parents=True, exist_ok=True)
+        return [p for name, value in sorted(content.items()) for p in save(value, path / name)]
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return [path]
