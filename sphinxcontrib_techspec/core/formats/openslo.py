@@ -36,7 +36,7 @@ def objective(item: Item) -> tuple[dict[str, Any] | None, str | None]:
     target = item.fields.get("target")
     if not target:
         return None, "it has no valid :target:"
-    shown = item.raw.get("target", "").strip()
+    shown = item.declaration.shown["target"].parser.format(target)
     if target["unit"] == "%":
         budget = target["value"] if target["comparator"] in ("<", "<=") else 100 - target["value"]
         share = round(1 - budget / 100, 9)
