@@ -31,7 +31,7 @@ def _entity(kind: str, name: str, item: Item, options: Options, spec: dict[str, 
     if description:
         metadata["description"] = description
     metadata["annotations"] = {f"{ANNOTATION}/spec": item.spec or item.id, f"{ANNOTATION}/item": f"{item.kind}:{item.id}"}
-    url = page_url(item, options)
+    url = page_url(item, options, absolute=True)
     if url:
         metadata["links"] = [{"url": url, "title": f"{item.declaration.title} {item.id}"}]
     return {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec}

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -38,12 +39,15 @@ def names(items: Iterable[Item], limit: int = 63) -> dict[tuple[str, str | None,
     return out
 
 
-def page_url(item: Item, options: Options) -> str | None:
-    """The item's place in the published pages, when the caller knows where they are."""
+def page_url(item: Item, options: Options, absolute: bool = False) -> str | None:
+    """The item's place in the published pages, when the caller knows where they are;
+    relative to the output folder unless a base URL is known (None if ``absolute`` is needed)."""
     page = item.url or (options.pages.get(item.docname) if item.docname in options.pages else None)
     if page is None:
         return None
     url = page if item.url else options.base_url + page
+    if absolute and not urlsplit(url).scheme:
+        return None
     return f"{url}#{item.anchor}" if item.anchor and "#" not in url else url
 
 

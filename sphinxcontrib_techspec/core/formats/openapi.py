@@ -87,7 +87,7 @@ def operation(index: Index, item: Item, options: Options) -> tuple[dict[str, Any
         scheme = slug(item.fields["auth"], 60)
         op["security"] = [{scheme: []}]
     extra = {f"x-{ANNOTATION.split('.')[0]}": {"spec": item.spec, "id": item.id}}
-    url = page_url(item, options)
+    url = page_url(item, options, absolute=True)
     if url:
         op["externalDocs"] = {"url": url}
     return {**op, **extra}, scheme
