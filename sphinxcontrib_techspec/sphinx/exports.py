@@ -3,47 +3,42 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..core.formats import FORMATS, Options, save
-from ..core.formats import openapi
-from ..core.index import Index
+from ..core import export, federation
+from ..core.formats import FORMATS, Options, openapi, save
 from ..core.model import Problem
 from . import config
 from .domain import get_domain, warn
 from .federation import ImportFailed, conf_location, download
-from ..core import federation
 
 
-def options(app: Sphinx, index: Index) -> Options:
+def write_exports(app: Sphinx, data: dict[str, Any], outdir: Path) -> None:
+    """Every format named in ``techspec_exports``, under its file name in ``outdir``.
+
+    They are written from ``techspec.json`` read back (``data``), as ``techspec export``
+    reads it, so the build and the command write the same bytes."""
     settings = config.get(app.config)
-    pages = {}
-    if app.builder.format == "html":
-        docnames = sorted({i.docname for i in index.items if not i.external})
-        pages = {d: app.builder.get_target_uri(d).partition("#")[0] for d in docnames}
-    return Options(
-        pages=pages,
+    if not settings.exports:
+        return
+    project, index = export.read(json.loads(export.dumps(data)))
+    chosen = Options(
+        pages=data.get("pages") or {},
         base_url=getattr(app.config, "html_baseurl", "") or "",
         openslo_queries=settings.openslo_queries,
         reqif_time=settings.reqif_time,
     )
-
-
-def write_exports(app: Sphinx, index: Index, outdir: Path) -> None:
-    """Every format named in ``techspec_exports``, under its file name in ``outdir``."""
-    settings = config.get(app.config)
-    if not settings.exports:
-        return
-    chosen = options(app, index)
     for name in settings.exports:
         declared = FORMATS.get(name)
         if declared is None:
             warn(Problem("config", f"techspec_exports: unknown format {name!r} (known: {', '.join(FORMATS)})"))
             continue
-        written = declared.write(index, app.config.project, chosen)
+        written = declared.write(index, project, chosen)
         for problem in written.problems:
             warn(problem)
         save(written.content, outdir / declared.filename)

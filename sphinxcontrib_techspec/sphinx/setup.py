@@ -72,7 +72,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
             extra = {"pages": {d: app.builder.get_target_uri(d).partition("#")[0] for d in docnames}}
         data = export.export(index, app.config.project, extra)
         (outdir / settings.export_filename).write_text(export.dumps(data), encoding="utf-8")
-        write_exports(app, index, outdir)
+        write_exports(app, data, outdir)
     if app.builder.format == "html" and outdir.is_dir():
         (outdir / "_static").mkdir(exist_ok=True)
         shutil.copyfile(STATIC / "techspec.css", outdir / "_static" / "techspec.css")

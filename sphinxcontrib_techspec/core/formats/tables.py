@@ -9,7 +9,9 @@ column (CSV) or onto the cell (XLSX) when the pages' URLs are known.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ from .common import page_url
 
 #: workbook and entries get this fixed time, so the same index gives the same bytes
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+STAMP = b"2000-01-01T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,7 @@ def write_xlsx(index: Index, project: str, options: Options) -> Written:
         book.create_sheet("empty")
     book.properties.creator = "sphinxcontrib-techspec"
     book.properties.title = project
-    import datetime
-
-    fixed = datetime.datetime(*FIXED_TIME)
-    book.properties.created = book.properties.modified = fixed
+    book.properties.created = book.properties.modified = datetime.datetime(*FIXED_TIME)
     buffer = io.BytesIO()
     book.save(buffer)
     return Written(_deterministic_zip(buffer.getvalue()), problems)
@@ -130,7 +130,11 @@ def _deterministic_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl sets the modified time to now when it saves
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + STAMP, content)
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
