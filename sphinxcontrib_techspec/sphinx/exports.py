@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,10 @@ def write_exports(app: Sphinx, data: dict[str, Any], outdir: Path) -> None:
         written = declared.write(index, project, chosen)
         for problem in written.problems:
             warn(problem)
-        save(written.content, outdir / declared.filename)
+        target = outdir / declared.filename
+        if isinstance(written.content, dict) and target.is_dir():
+            shutil.rmtree(target)  # a folder format's files of a spec that is gone must go too
+        save(written.content, target)
 
 
 def check_drift(app: Sphinx, env: BuildEnvironment) -> None:
