@@ -20,7 +20,7 @@ from sphinxcontrib_techspec.core.formats import FORMATS
 def outputs(folder: Path) -> dict[str, bytes]:
     """Every export file under ``folder`` (relative name -> bytes)."""
     out = {}
-    for name, declared in FORMATS.items():
+    for declared in FORMATS.values():
         path = folder / declared.filename
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         out.update({str(p.relative_to(folder)): p.read_bytes() for p in files if p.is_file()})

@@ -63,7 +63,7 @@ def parsed(path: Path) -> tuple[dict[str, dict[str, str]], Counter[tuple[str, st
 
 def test_read_back_objects_are_the_documents_and_the_items_tracing_to_them() -> None:
     ex = example()
-    objects, relations, specifications = parsed(ex.outdir / "techspec.reqif")
+    objects, _, _ = parsed(ex.outdir / "techspec.reqif")
     by_kind = Counter(o["Kind"] for o in objects.values())
     for kind in DOCUMENT_KINDS:
         assert by_kind[kind] == len(ex.index.of_kind(kind)) > 0

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-from functools import cache
 from dataclasses import replace
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 

@@ -30,7 +30,10 @@ def _entity(kind: str, name: str, item: Item, options: Options, spec: dict[str, 
     description = item.fields.get("purpose") or item.body.strip()
     if description:
         metadata["description"] = description
-    metadata["annotations"] = {f"{ANNOTATION}/spec": item.spec or item.id, f"{ANNOTATION}/item": f"{item.kind}:{item.id}"}
+    metadata["annotations"] = {
+        f"{ANNOTATION}/spec": item.spec or item.id,
+        f"{ANNOTATION}/item": f"{item.kind}:{item.id}",
+    }
     url = page_url(item, options, absolute=True)
     if url:
         metadata["links"] = [{"url": url, "title": f"{item.declaration.title} {item.id}"}]
@@ -51,25 +54,27 @@ def write(index: Index, project: str, options: Options) -> Written:
         return f"group:default/{slug(owner)}" if owner else None
 
     def component_of(item: Item) -> Item | None:
-        return index.resolve("component", item.fields["component"], item.spec).item if "component" in item.fields else None
+        return (
+            index.resolve("component", item.fields["component"], item.spec).item if "component" in item.fields else None
+        )
 
     # components owning tables are databases: Resources, not Components
     databases = {c.key for t in index.of_kind("db-table") if (c := component_of(t)) is not None}
     # the APIs each component provides: its endpoints as one API, and its service interfaces
     provided: dict[tuple[str, str | None, str], list[str]] = {}
-    apis = []
+    apis: list[tuple[str, Item, str, str]] = []
     for component in components:
         served = [e for e in endpoints if component_of(e) is component]
         if served:
             name = slug(f"{entity_names[component.key]}-http")
             provided.setdefault(component.key, []).append(f"api:default/{name}")
-            definition = document(index, served, f"{component.title} HTTP API", _version(specs, component), options)
-            apis.append((name, component, "openapi", dump_yaml([definition])))
+            skeleton = document(index, served, f"{component.title} HTTP API", _version(specs, component), options)
+            apis.append((name, component, "openapi", dump_yaml([skeleton])))
     for interface in interfaces:
-        component = component_of(interface)
+        implementer = component_of(interface)
         name = entity_names[interface.key]
-        if component is not None:
-            provided.setdefault(component.key, []).append(f"api:default/{name}")
+        if implementer is not None:
+            provided.setdefault(implementer.key, []).append(f"api:default/{name}")
         apis.append((name, interface, interface.declaration.body, interface.body.strip() or interface.id))
 
     entities = []
@@ -87,20 +92,22 @@ def write(index: Index, project: str, options: Options) -> Written:
                 problem(component, "left out of the Backstage catalog: it has no :owner: and neither has its spec")
             )
             continue
-        spec = specs.get(component.spec or "")
+        home = specs.get(component.spec or "")
         database = component.key in databases
         body = {"type": "database" if database else "service", "owner": owner}
         if not database:
-            body["lifecycle"] = LIFECYCLE.get(str(spec.fields.get("status")) if spec else "", "experimental")
-        if spec is not None and owner_of(spec) is not None:
-            body["system"] = f"system:default/{entity_names[spec.key]}"
+            body["lifecycle"] = LIFECYCLE.get(str(home.fields.get("status")) if home else "", "experimental")
+        if home is not None and owner_of(home) is not None:
+            body["system"] = f"system:default/{entity_names[home.key]}"
         depends, consumes = [], []
         for link in index.links:
             if link.source is component and link.field == "depends-on" and link.item is not None:
                 target = link.item
                 if owner_of(target) is None:
                     continue
-                depends.append(f"{'resource' if target.key in databases else 'component'}:default/{entity_names[target.key]}")
+                depends.append(
+                    f"{'resource' if target.key in databases else 'component'}:default/{entity_names[target.key]}"
+                )
                 consumes += provided.get(target.key, [])
         if depends:
             body["dependsOn"] = sorted(set(depends))
@@ -108,20 +115,22 @@ def write(index: Index, project: str, options: Options) -> Written:
             body["providesApis"] = sorted(provided[component.key])
         if not database and consumes:
             body["consumesApis"] = sorted(set(consumes))
-        entities.append(_entity("Resource" if database else "Component", entity_names[component.key], component, options, body))
+        entities.append(
+            _entity("Resource" if database else "Component", entity_names[component.key], component, options, body)
+        )
     for name, source, api_type, definition in apis:
         owner = owner_of(source)
         if owner is None:
             continue  # its component is left out already, with a warning
-        spec = specs.get(source.spec or "")
+        home = specs.get(source.spec or "")
         body = {
             "type": api_type,
-            "lifecycle": LIFECYCLE.get(str(spec.fields.get("status")) if spec else "", "experimental"),
+            "lifecycle": LIFECYCLE.get(str(home.fields.get("status")) if home else "", "experimental"),
             "owner": owner,
             "definition": definition,
         }
-        if spec is not None and owner_of(spec) is not None:
-            body["system"] = f"system:default/{entity_names[spec.key]}"
+        if home is not None and owner_of(home) is not None:
+            body["system"] = f"system:default/{entity_names[home.key]}"
         entities.append(_entity("API", name, source, options, body))
     order = {"System": 0, "Component": 1, "Resource": 2, "API": 3}
     entities.sort(key=lambda e: (order[e["kind"]], e["metadata"]["name"]))

@@ -121,7 +121,12 @@ def write(index: Index, project: str, options: Options) -> Written:
     for item in index.of_kind("api-endpoint"):
         if "method" not in item.fields or "path" not in item.fields:
             problems.append(
-                Problem("export", f"api-endpoint {item.id!r}: left out of OpenAPI: not 'METHOD /path'", item.docname, item.lineno)
+                Problem(
+                    "export",
+                    f"api-endpoint {item.id!r}: left out of OpenAPI: not 'METHOD /path'",
+                    item.docname,
+                    item.lineno,
+                )
             )
             continue
         by_spec[item.spec].append(item)
@@ -205,8 +210,8 @@ def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str,
     ops = operations(data)
     by_shape: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     for prefix in _prefixes(data):
-        for (method, path), op in ops.items():
-            by_shape.setdefault((method, _shape(prefix + path)), (path, op))
+        for (api_method, api_path), op in ops.items():
+            by_shape.setdefault((api_method, _shape(prefix + api_path)), (api_path, op))
     matched: set[tuple[str, str]] = set()
     for item in endpoints:
         method, path = item.fields.get("method"), item.fields.get("path")
@@ -215,7 +220,12 @@ def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str,
         found = by_shape.get((method, _shape(path)))
         if found is None:
             problems.append(
-                Problem("api-drift", f"api-endpoint {item.id!r} is not in the API's OpenAPI document {where}", item.docname, item.lineno)
+                Problem(
+                    "api-drift",
+                    f"api-endpoint {item.id!r} is not in the API's OpenAPI document {where}",
+                    item.docname,
+                    item.lineno,
+                )
             )
             continue
         api_path, op = found
@@ -233,7 +243,8 @@ def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str,
             problems.append(
                 Problem(
                     "api-drift",
-                    f"api-endpoint {item.id!r}: error statuses differ from {method} {api_path} in {where}: " + "; ".join(parts),
+                    f"api-endpoint {item.id!r}: error statuses differ from {method} {api_path} in {where}: "
+                    + "; ".join(parts),
                     item.docname,
                     item.lineno,
                 )

@@ -62,7 +62,7 @@ def _sli(item: Item, name: str, query: Any) -> dict[str, Any]:
     if isinstance(query, dict):
         metric = query
     else:
-        annotations[f"{ANNOTATION}/placeholder"] = "metric source: set techspec_openslo_queries[{!r}]".format(item.id)
+        annotations[f"{ANNOTATION}/placeholder"] = f"metric source: set techspec_openslo_queries[{item.id!r}]"
         placeholder = {"type": PLACEHOLDER, "spec": {"query": f"TODO: the query measuring {item.id}"}}
         good_or_bad = RATIO.get(item.fields.get("kind", ""))
         if good_or_bad:
@@ -109,7 +109,9 @@ def write(index: Index, project: str, options: Options) -> Written:
         if why or goal is None or sli is None or shorthand is None:
             problems.append(problem(slo, f"left out of the OpenSLO export: {why or 'it has no objective'}"))
             continue
-        owner = index.resolve("component", slo.fields["component"], slo.spec).item if "component" in slo.fields else None
+        owner = (
+            index.resolve("component", slo.fields["component"], slo.spec).item if "component" in slo.fields else None
+        )
         # an SLO of no (known) component belongs to its spec's service
         service = owner or (index.get("spec", slo.spec) if slo.spec else None)
         if service is None:

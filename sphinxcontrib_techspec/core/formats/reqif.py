@@ -86,7 +86,7 @@ def write(index: Index, project: str, options: Options) -> Written:
     kinds = sorted({i.kind for i in objects}, key=list(KINDS).index)
     out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<REQ-IF xmlns="{NAMESPACE}">', "  <THE-HEADER>"]
     out += [
-        f'    <REQ-IF-HEADER IDENTIFIER={quoteattr(identifier("header", project))}>',
+        f"    <REQ-IF-HEADER IDENTIFIER={quoteattr(identifier('header', project))}>",
         f"      <CREATION-TIME>{time}</CREATION-TIME>",
         "      <REQ-IF-TOOL-ID>sphinxcontrib-techspec</REQ-IF-TOOL-ID>",
         "      <REQ-IF-VERSION>1.0</REQ-IF-VERSION>",

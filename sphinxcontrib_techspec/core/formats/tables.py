@@ -53,7 +53,10 @@ def sheets(index: Index, options: Options) -> tuple[list[Sheet], list[Problem]]:
             unknown = [c for c in columns if c not in valid_columns(kind)]
             if unknown:
                 problems.append(
-                    Problem("bad-value", f"{kind}: unknown column(s) {', '.join(unknown)}; known: {', '.join(valid_columns(kind))}")
+                    Problem(
+                        "bad-value",
+                        f"{kind}: unknown column(s) {', '.join(unknown)}; known: {', '.join(valid_columns(kind))}",
+                    )
                 )
                 columns = [c for c in columns if c not in unknown] or None
         headers, rows = table(index, kind, None, columns)
