@@ -88,6 +88,8 @@ def command(
         where = f"{problem.docname}:{problem.lineno}: " if problem.docname else ""
         click.echo(f"{where}WARNING: {problem.message} [techspec.{problem.subtype}]", err=True)
     content = written.content
+    if content is None:
+        fail(f"nothing to write as {format_}")
     if out == "-":
         if isinstance(content, dict):
             fail(f"--format {format_} writes several files: give a folder as -o")

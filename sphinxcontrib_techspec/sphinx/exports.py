@@ -42,6 +42,8 @@ def write_exports(app: Sphinx, data: dict[str, Any], outdir: Path) -> None:
         written = declared.write(index, project, chosen)
         for problem in written.problems:
             warn(problem)
+        if written.content is None:
+            continue
         target = outdir / declared.filename
         if isinstance(written.content, dict) and target.is_dir():
             shutil.rmtree(target)  # a folder format's files of a spec that is gone must go too

@@ -40,7 +40,8 @@ class Options:
 
 @dataclass
 class Written:
-    content: Content
+    #: None: nothing could be written (the problems say why)
+    content: Content | None
     problems: list[Problem] = field(default_factory=list)
 
 

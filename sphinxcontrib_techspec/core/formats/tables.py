@@ -96,8 +96,12 @@ def write_csv(index: Index, project: str, options: Options) -> Written:
 
 
 def write_xlsx(index: Index, project: str, options: Options) -> Written:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+    except ImportError:
+        missing = "xlsx needs openpyxl: pip install 'sphinxcontrib-techspec[exports]'; nothing was written"
+        return Written(None, [Problem("export", missing)])
 
     found, problems = sheets(index, options)
     book = Workbook()
