@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -16,7 +17,9 @@ from ..core.formats import FORMATS, Options, openapi, save
 from ..core.model import Problem
 from . import config
 from .domain import get_domain, warn
+from .directives import TechspecDirective
 from .federation import ImportFailed, conf_location, download
+from .reference import Cell, grid
 
 
 def write_exports(app: Sphinx, data: dict[str, Any], outdir: Path) -> None:
@@ -88,3 +91,22 @@ def _read(location: str, confdir: Path, timeout: float, limit: int) -> bytes:
     if len(raw) > limit:
         raise ImportFailed(f"larger than techspec_import_max_bytes ({limit} bytes)")
     return raw
+
+
+class FormatsDirective(TechspecDirective):
+    """``techspec-formats``: every export format of the registry, for the docs."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        rows: list[list[Cell]] = [
+            [nodes.literal(f.name, f.name), nodes.literal(f.filename, f.filename), f.doc, f.validator]
+            for f in FORMATS.values()
+        ]
+        return [
+            grid(
+                ["Format", "Written next to techspec.json", "What it holds", "Checked with"],
+                rows,
+                ["techspec-formats"],
+            )
+        ]

@@ -17,7 +17,7 @@ from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
 from .directives import AGGREGATES, item_directive
 from .domain import TechspecDomain, get_domain, warn
-from .exports import check_drift, write_exports
+from .exports import FormatsDirective, check_drift, write_exports
 from .federation import import_projects
 from .frontmatter import SpecFrontMatter
 
@@ -96,6 +96,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", rewrite_outdated)
     app.connect("env-check-consistency", check)
     app.connect("env-check-consistency", check_drift)
+    app.add_directive("techspec-formats", FormatsDirective)
     app.connect("build-finished", write_export)
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {

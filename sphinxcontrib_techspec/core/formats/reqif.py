@@ -39,7 +39,8 @@ def identifier(*parts: str) -> str:
 
 
 def _oid(item: Item) -> str:
-    return identifier("SO", item.kind, item.qualified_id)
+    # ``SPEC-A.GET /x`` rather than ``SPEC-A::GET /x``: the ``::`` alone would cost a digest
+    return identifier("SO", item.kind, item.qualified_id.replace("::", "."))
 
 
 def _attributes(kind: str) -> list[tuple[str, str]]:
