@@ -171,5 +171,5 @@ def test_read_gives_back_the_index_that_was_exported() -> None:
 
 
 def test_read_refuses_what_is_not_an_export() -> None:
-    with pytest.raises(ValueError, match="not a valid techspec.json"):
+    with pytest.raises(ValueError, match=r"not a valid techspec\.json"):
         ex.read({"schema": "techspec/1", "items": []})

@@ -6,9 +6,11 @@ about docutils.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .filters import Filter, SortKey, sort_items
 from .index import Index
 from .kinds import FINGERPRINT_PINNED, KINDS, SECTIONS, Field
 from .model import Item
@@ -104,15 +106,26 @@ def self_ref(item: Item, text: str | None = None) -> Ref:
 
 
 def table(
-    index: Index, kind: str, specs: list[str] | None, columns: list[str] | None
+    index: Index,
+    kind: str,
+    specs: list[str] | None,
+    columns: list[str] | None,
+    where: Filter | None = None,
+    order: Sequence[SortKey] = (),
 ) -> tuple[list[str], list[list[list[Cell]]]]:
-    """Header and rows of ``techspec-table``: one row per item of ``kind``."""
+    """Header and rows of ``techspec-table``: one row per item of ``kind``
+    (those ``where`` keeps, in ``order``; else in the index's order)."""
     declaration = KINDS[kind]
     # a spec is its own spec: no second column repeating its ID
     wanted = columns or ["id", *(["spec"] if kind != "spec" else []), *declaration.default_columns]
     headers = [label(c) if c != "id" else declaration.title for c in wanted]
     rows = []
-    for item in index.of_kind(kind, specs):
+    items = index.of_kind(kind, specs)
+    if where is not None:
+        items = where.select(items)
+    if order:
+        items = sort_items(items, order)
+    for item in items:
         row: list[list[Cell]] = []
         for column in wanted:
             if column == "id":

@@ -58,6 +58,11 @@ SUBTYPES: dict[str, str] = {
     "a techspec directive and is dropped.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
+    "bad-filter": "A ``:filter:`` of ``techspec-table`` or ``traceability-matrix`` cannot be used: it is malformed, "
+    "names a field the kind does not have, or compares a field with a value it can never hold (``window >= 99%``). "
+    "The aggregate shows a note instead of rows.",
+    "bad-sort": "A ``:sort:`` names a field the kind does not have, or is not ``field``, ``-field`` or "
+    "``field asc|desc``. The aggregate shows a note instead of rows.",
     # exports (core/formats) and API drift
     "export": "An item cannot be written into an export format (an SLO with no window, or a target OpenSLO cannot "
     "express; a component with no owner in the Backstage catalog, ...); it is left out of that format, the rest is "

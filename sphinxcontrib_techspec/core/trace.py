@@ -7,7 +7,7 @@ index; a finding in the report and its warning come from the same function.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .index import Index, Link
@@ -214,16 +214,21 @@ def report(index: Index, specs: list[str] | None = None, prds: list[str] | None 
 
 
 def matrix(
-    index: Index, rows: str, specs: list[str] | None, prds: list[str] | None
+    index: Index,
+    rows: str,
+    specs: list[str] | None,
+    prds: list[str] | None,
+    select: Callable[[list[Item]], list[Item]] = list,
 ) -> tuple[list[str], list[list[list[Cell]]]]:
-    """The traceability matrix, pivoted by ``prd`` (requirements), ``spec`` or ``adr``."""
+    """The traceability matrix, pivoted by ``prd`` (requirements), ``spec`` or ``adr``;
+    ``select`` filters and orders the row items (a table filter's rows)."""
     done = satisfied_by(index)
     cited = citations(index)
     pins = prd_pins(index)
     out: list[list[list[Cell]]] = []
     if rows == "spec":
         headers = ["Spec", "Version", "PRD (written against)", "Satisfies", "ADRs", "Items"]
-        for spec in index.of_kind("spec", specs):
+        for spec in select(index.of_kind("spec", specs)):
             pinned: list[Cell] = []
             for link in (p for p in pins if p.source is spec):
                 pinned += ([", "] if pinned else []) + [Ref("prd", link.target, link.target, spec.docname)]
@@ -257,7 +262,7 @@ def matrix(
         return headers, out
     if rows == "adr":
         headers = ["ADR", "Status", "Cited by", "Superseded by"]
-        for adr in index.of_kind("adr"):
+        for adr in select(index.of_kind("adr")):
             sources = [link.source for link in cited.get(adr.id, []) if _in_scope(link.source, specs)]
             successor = adr.fields.get("superseded-by")
             out.append(
@@ -270,7 +275,7 @@ def matrix(
             )
         return headers, out
     headers = ["PRD", "Requirement", "Priority", "Satisfied by", "Specs (PRD version)", "ADRs"]
-    for req in requirements(index, prds):
+    for req in select(requirements(index, prds)):
         items = [i for i in done.get(req.id, []) if _in_scope(i, specs)]
         spec_ids = sorted({i.spec for i in items if i.spec})
         spec_cells: list[Cell] = []

@@ -9,11 +9,13 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..core import present, topology, trace
+from ..core import filters, present, topology, trace
+from ..core.filters import Filter, SortKey
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem
 from ..core.present import Cell, Ref
+from .directives import MATRIX_ROWS
 from .domain import get_domain, warn
 from .nodes import techspec_aggregate, techspec_item
 from .render import cell_nodes, fill, html_table, ref_text, table, xref
@@ -117,14 +119,44 @@ def _empty(text: str) -> list[nodes.Node]:
     return [nodes.paragraph(text, text, classes=["techspec-empty"])]
 
 
+def _invalid(node: techspec_aggregate) -> list[nodes.Node] | None:
+    """In place of an aggregate whose :filter: or :sort: was refused when it was read."""
+    option = node.get("techspec_invalid")
+    if not option:
+        return None
+    return _empty(f"(no table: its :{option}: is not valid; see the build warning)")
+
+
+def _select(node: techspec_aggregate, kind: str) -> tuple[Filter | None, tuple[SortKey, ...]]:
+    """The directive's filter and sort order, checked when it was read (parsed once, cached)."""
+    where = filters.compile_filter(kind, node["filter"]) if "filter" in node else None
+    order = filters.parse_sort(kind, node["sort"]) if "sort" in node else ()
+    return where, order
+
+
+def _no_match(
+    t: AggregateTransform, headers: list[str], classes: list[str], what: str, where: Filter
+) -> list[nodes.Node]:
+    """A filter that matches nothing: the table's header and a note, no warning."""
+    text = f"No {what} match the filter: {where.text}"
+    return [t.table(headers, [], classes), *_empty(text)]
+
+
 def render_table(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
     kind = node["argument"]
     if kind not in KINDS:
         return _empty(f"(no table: {kind!r} is not a kind)")
-    headers, rows = present.table(index, kind, node.get("spec"), node.get("columns") or None)
+    refused = _invalid(node)
+    if refused is not None:
+        return refused
+    where, order = _select(node, kind)
+    headers, rows = present.table(index, kind, node.get("spec"), node.get("columns") or None, where, order)
+    classes = [f"techspec-table-{kind}"]
     if not rows:
+        if where is not None:
+            return _no_match(t, headers, classes, f"{KINDS[kind].title} items", where)
         return _empty(f"No {KINDS[kind].title} items.")
-    return [t.table(headers, rows, [f"techspec-table-{kind}"])]
+    return [t.table(headers, rows, classes)]
 
 
 def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
@@ -175,10 +207,22 @@ def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate
 
 
 def render_matrix(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
-    headers, rows = trace.matrix(index, node.get("rows") or "prd", node.get("spec"), node.get("prd"))
-    if not rows:
+    refused = _invalid(node)
+    if refused is not None:
+        return refused
+    rows = node.get("rows") or "prd"
+    where, order = _select(node, MATRIX_ROWS[rows])
+
+    def select(items: list[Item]) -> list[Item]:
+        kept = where.select(items) if where is not None else items
+        return filters.sort_items(kept, order) if order else kept
+
+    headers, cells = trace.matrix(index, rows, node.get("spec"), node.get("prd"), select)
+    if not cells:
+        if where is not None:
+            return _no_match(t, headers, ["techspec-matrix"], "rows", where)
         return _empty("Nothing to trace yet.")
-    return [t.table(headers, rows, ["techspec-matrix"])]
+    return [t.table(headers, cells, ["techspec-matrix"])]
 
 
 def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:

@@ -9,6 +9,7 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
+from ..core.filters import FilterError, compile_filter, parse_sort
 from ..core.kinds import KINDS, Kind
 from ..core.model import Item, Problem, build_item, read_option_lines
 from ..core.values import ListOf, Text
@@ -206,12 +207,43 @@ def _check_table(self: AggregateDirective, node: techspec_aggregate) -> None:
                 f"techspec-table: no column {', '.join(map(repr, bad))} for {kind} (valid: {', '.join(valid)})",
             )
         node["columns"] = [c for c in node["columns"] if c in valid]
+    _check_filter(self, node, kind)
+
+
+#: the kind of a matrix's rows, by ``:rows:``
+MATRIX_ROWS = {"prd": "requirement", "spec": "spec", "adr": "adr"}
+
+
+def _check_matrix(self: AggregateDirective, node: techspec_aggregate) -> None:
+    rows = node.get("rows") or "prd"
+    if rows not in MATRIX_ROWS:
+        self.warn("bad-value", f"{self.name}: :rows: {rows!r} is not one of {', '.join(MATRIX_ROWS)}")
+        node["rows"] = rows = "prd"
+    _check_filter(self, node, MATRIX_ROWS[rows])
+
+
+def _check_filter(self: AggregateDirective, node: techspec_aggregate, kind: str) -> None:
+    """``:filter:`` and ``:sort:`` are parsed against the kind here, once, so a
+    mistake is reported at the directive; the aggregate then shows no rows
+    (``techspec_invalid``) rather than rows the author did not ask for."""
+    for option, subtype, compile_ in (("filter", "bad-filter", compile_filter), ("sort", "bad-sort", parse_sort)):
+        if option not in node:
+            continue
+        try:
+            compile_(kind, node[option])
+        except FilterError as error:
+            self.warn(subtype, f"{self.name}: :{option}: {node[option]!r}: {error}")
+            node["techspec_invalid"] = option
 
 
 AGGREGATES: dict[str, type[AggregateDirective]] = {
-    "techspec-table": aggregate_directive("table", {"spec": True, "columns": True}, _check_table),
+    "techspec-table": aggregate_directive(
+        "table", {"spec": True, "columns": True, "filter": False, "sort": False}, _check_table
+    ),
     "topology": aggregate_directive("topology", {"spec": True}),
-    "traceability-matrix": aggregate_directive("matrix", {"spec": True, "prd": True, "rows": False}),
+    "traceability-matrix": aggregate_directive(
+        "matrix", {"spec": True, "prd": True, "rows": False, "filter": False, "sort": False}, _check_matrix
+    ),
     "traceability-report": aggregate_directive("report", {"spec": True, "prd": True}),
     "spec-summary": aggregate_directive("summary", {}),
 }
