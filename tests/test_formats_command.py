@@ -190,3 +190,43 @@ def test_an_unknown_format_is_a_config_warning_and_the_others_are_written(projec
     built = build(src, techspec_exports=["reqif", "pdf"])
     assert built.subtypes() == ["config"] and "unknown format 'pdf'" in built.warnings
     assert (built.outdir / "techspec.reqif").is_file()
+
+
+def test_filter_sort_and_spec_are_the_tables_own(tmp_path: Path) -> None:
+    ex = example()
+    args = ["export", "--format", "csv", "--kind", "slo", "--columns", "id,window", str(ex.outdir / "techspec.json"), "-o", "-"]
+    result = CliRunner().invoke(main, [*args, "--filter", "window >= 1d", "--sort", "-window, id"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",")[:2] for line in result.stdout.splitlines()[1:]]
+    # the SLOs over a day or more, longest window first, then by ID
+    assert rows == [
+        ["checkout-availability-30d", "30d"],
+        ["notification-delay-p95", "1d"],
+        ["stock-freshness-p99", "1d"],
+    ]
+    result = CliRunner().invoke(main, [*args, "--spec", "SPEC-PAYMENTS", "--spec", "SPEC-NOTIFICATIONS"])
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["notification-delay-p95", "payment-error-rate"]
+    book = tmp_path / "slo.xlsx"
+    result = CliRunner().invoke(
+        main, ["export", "--format", "xlsx", "--kind", "slo", "--filter", "target >= 99.9%", str(ex.outdir / "techspec.json"), "-o", str(book)]
+    )
+    assert result.exit_code == 0
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(book)["slo"]
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["checkout-availability-30d"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kind", "slo", "--filter", "window >= 99%"], "the filter cannot be used: '99%' fits no value of window"),
+        (["--kind", "slo", "--sort", "colour"], "the sort order cannot be used"),
+        (["--filter", "window >= 1d"], "--filter and --sort need --kind"),
+        (["--kind", "slo", "--columns", "id,colour"], "unknown column(s) colour"),
+    ],
+)
+def test_a_table_option_that_cannot_be_used_is_bad_usage(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["export", "--format", "csv", *args, str(example().outdir / "techspec.json"), "-o", "-"])
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stdout == ""

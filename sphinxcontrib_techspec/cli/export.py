@@ -37,6 +37,9 @@ def _load(path: str, what: str) -> Any:
 @click.option("--format", "format_", required=True, type=click.Choice(sorted(FORMATS)), help="The format to write.")
 @click.option("--kind", type=click.Choice(sorted(KINDS)), help="csv, xlsx: the one kind to tabulate (default: all).")
 @click.option("--columns", help="csv, xlsx: comma-separated columns, as techspec-table's :columns:.")
+@click.option("--spec", "specs", multiple=True, help="csv, xlsx: only the items of this spec (repeatable), as :spec:.")
+@click.option("--filter", "filter_", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%).")
+@click.option("--sort", help="csv, xlsx: with --kind, techspec-table's :sort: (-window, id).")
 @click.option("--base-url", default="", help="Where the pages are published, to link back to them (html_baseurl).")
 @click.option(
     "--openslo-queries",
@@ -55,6 +58,9 @@ def command(
     format_: str,
     kind: str | None,
     columns: str | None,
+    specs: tuple[str, ...],
+    filter_: str | None,
+    sort: str | None,
     base_url: str,
     openslo_queries: str | None,
     reqif_time: str,
@@ -66,6 +72,8 @@ def command(
     Warnings about items a format cannot hold are printed to standard error, as
     the build prints them; the rest is written. Exit status: 0 written, 2 bad
     usage or unreadable input."""
+    if (filter_ or sort) and not kind:
+        fail("--filter and --sort need --kind: each kind has its own fields")
     data = _load(export_json, "export")
     try:
         project, index = techspec_json.read(data)
@@ -77,6 +85,9 @@ def command(
     options = Options(
         kind=kind,
         columns=[c.strip() for c in columns.split(",") if c.strip()] if columns else None,
+        specs=list(specs) or None,
+        filter=filter_,
+        sort=sort,
         pages=data.get("pages") or {},
         base_url=base_url if not base_url or base_url.endswith("/") else base_url + "/",
         openslo_queries=queries,
@@ -84,6 +95,12 @@ def command(
     )
     declared = FORMATS[format_]
     written = declared.write(index, project, options)
+    # a table option the writer refused is bad usage, not a finding about the specs
+    refused = [
+        p for p in written.problems if p.docname is None and p.subtype in ("bad-value", "bad-filter", "bad-sort")
+    ]
+    if refused:
+        fail(refused[0].message)
     for problem in written.problems:
         where = f"{problem.docname}:{problem.lineno}: " if problem.docname else ""
         click.echo(f"{where}WARNING: {problem.message} [techspec.{problem.subtype}]", err=True)

@@ -16,8 +16,8 @@ from ..core import export, federation
 from ..core.formats import FORMATS, Options, openapi, save
 from ..core.model import Problem
 from . import config
-from .domain import get_domain, warn
 from .directives import TechspecDirective
+from .domain import get_domain, warn
 from .federation import ImportFailed, conf_location, download
 from .reference import Cell, grid
 

@@ -28,6 +28,11 @@ class Options:
     kind: str | None = None
     #: ``csv``/``xlsx``: the columns (``techspec-table``'s ``:columns:``)
     columns: list[str] | None = None
+    #: ``csv``/``xlsx``: only the items of these specs (``:spec:``)
+    specs: list[str] | None = None
+    #: ``csv``/``xlsx``: ``techspec-table``'s ``:filter:`` and ``:sort:`` (with ``kind``)
+    filter: str | None = None
+    sort: str | None = None
     #: docname -> URL of its page (relative to ``base_url``), to link back to the specs
     pages: dict[str, str] = field(default_factory=dict)
     #: where the pages are published (``html_baseurl``, ``--base-url``)

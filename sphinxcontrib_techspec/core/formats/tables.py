@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from ..filters import FilterError, compile_filter, parse_sort
 from ..index import Index
 from ..kinds import KINDS
 from ..model import Problem
@@ -59,7 +60,19 @@ def sheets(index: Index, options: Options) -> tuple[list[Sheet], list[Problem]]:
                     )
                 )
                 columns = [c for c in columns if c not in unknown] or None
-        headers, rows = table(index, kind, None, columns)
+        try:
+            where = compile_filter(kind, options.filter) if options.filter else None
+        except FilterError as error:
+            problems.append(Problem("bad-filter", f"{kind}: the filter cannot be used: {error}; the table is left out"))
+            continue
+        try:
+            order = parse_sort(kind, options.sort) if options.sort else ()
+        except FilterError as error:
+            problems.append(
+                Problem("bad-sort", f"{kind}: the sort order cannot be used: {error}; the table is left out")
+            )
+            continue
+        headers, rows = table(index, kind, options.specs, columns, where, order)
         texts, links = [], {}
         for r, row in enumerate(rows):
             texts.append(["".join(_text(c) for c in cells) for cells in row])
