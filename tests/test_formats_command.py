@@ -230,3 +230,11 @@ def test_a_table_option_that_cannot_be_used_is_bad_usage(args: list[str], messag
     result = CliRunner().invoke(main, ["export", "--format", "csv", *args, str(example().outdir / "techspec.json"), "-o", "-"])
     assert result.exit_code == 2
     assert message in result.stderr and result.stdout == ""
+
+
+def test_a_reqif_time_that_is_no_date_time_is_bad_usage(tmp_path: Path) -> None:
+    out = tmp_path / "x.reqif"
+    result = CliRunner().invoke(
+        main, ["export", "--format", "reqif", "--reqif-time", "yesterday", str(example().outdir / "techspec.json"), "-o", str(out)]
+    )
+    assert result.exit_code == 2 and "is not a date and time" in result.stderr and not out.exists()

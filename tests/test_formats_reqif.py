@@ -142,3 +142,10 @@ def test_markup_in_values_is_escaped_and_still_valid(project, title: str) -> Non
     objects, relations, _ = parsed(path)
     assert {o["ReqIF.ForeignID"]: o.get("ReqIF.Name") for o in objects.values()} == {"PRD-X": title, "REQ-X&1": "REQ-X&1"}
     assert relations == Counter({("REQ-X&1", "prd", "PRD-X"): 1})
+
+
+def test_a_time_that_is_no_date_time_is_refused() -> None:
+    ex = example()
+    written = FORMATS["reqif"].write(ex.index, ex.project, Options(reqif_time="yesterday"))
+    assert [p.subtype for p in written.problems] == ["bad-value"] and "'yesterday'" in written.problems[0].message
+    assert isinstance(written.content, str) and "<CREATION-TIME>1970-01-01T00:00:00Z</CREATION-TIME>" in written.content

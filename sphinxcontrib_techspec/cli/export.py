@@ -35,7 +35,12 @@ def _load(path: str, what: str) -> Any:
 
 @click.command("export")
 @click.option("--format", "format_", required=True, type=click.Choice(sorted(FORMATS)), help="The format to write.")
-@click.option("--kind", type=click.Choice(sorted(KINDS)), help="csv, xlsx: the one kind to tabulate (default: all).")
+@click.option(
+    "--kind",
+    type=click.Choice(sorted(KINDS)),
+    metavar="KIND",
+    help="csv, xlsx: the one kind to tabulate (default: all).",
+)
 @click.option("--columns", help="csv, xlsx: comma-separated columns, as techspec-table's :columns:.")
 @click.option("--spec", "specs", multiple=True, help="csv, xlsx: only the items of this spec (repeatable), as :spec:.")
 @click.option("--filter", "filter_", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%).")

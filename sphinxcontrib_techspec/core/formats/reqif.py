@@ -17,7 +17,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..index import Index, Link
 from ..kinds import KINDS
-from ..model import Item
+from ..model import Item, Problem
 from ..present import format_value
 from . import Format, Options, Written
 
@@ -81,8 +81,22 @@ def selection(index: Index) -> tuple[list[Item], list[Link]]:
     return objects, relations
 
 
+#: an xsd:dateTime, as ReqIF's time stamps must be
+DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+
+
 def write(index: Index, project: str, options: Options) -> Written:
     time = options.reqif_time
+    problems = []
+    if not DATE_TIME.fullmatch(time):
+        time = Options.reqif_time
+        problems.append(
+            Problem(
+                "bad-value",
+                f"the ReqIF time {options.reqif_time!r} is not a date and time like "
+                f"2026-11-26T12:00:00Z; {time} is written instead",
+            )
+        )
     objects, relations = selection(index)
     kinds = sorted({i.kind for i in objects}, key=list(KINDS).index)
     out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<REQ-IF xmlns="{NAMESPACE}">', "  <THE-HEADER>"]
@@ -165,7 +179,7 @@ def write(index: Index, project: str, options: Options) -> Written:
             out += _hierarchy(ident, parent, children, time)
         out += ["          </CHILDREN>", "        </SPECIFICATION>"]
     out += ["      </SPECIFICATIONS>", "    </REQ-IF-CONTENT>", "  </CORE-CONTENT>", "</REQ-IF>", ""]
-    return Written("\n".join(out))
+    return Written("\n".join(out), problems)
 
 
 def _specifications(objects: list[Item]) -> list[tuple[str, str, list[tuple[Item, list[Item]]]]]:
