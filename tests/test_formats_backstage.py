@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 from conftest import build
 from formats_support import BASE_URL, backstage_check, example, load_all
 
@@ -119,12 +120,34 @@ OWNERLESS = {
 }
 
 
-def test_a_component_with_no_owner_is_a_located_warning_and_the_rest_is_written(project) -> None:
-    src: Path = project(OWNERLESS)
+OWNERLESS_RST = {
+    "index.rst": """
+    Shop
+    ====
+
+    .. spec:: SPEC-A
+       :version: 1.0
+       :status: review
+
+    .. component:: api
+       :owner: Team A
+       :depends-on: worker
+
+    .. component:: worker
+       :purpose: Does things.
+    """
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "where"), [(OWNERLESS, [("index.md", 3), ("index.md", 13)]), (OWNERLESS_RST, [("index.rst", 4), ("index.rst", 12)])]
+)
+def test_a_component_with_no_owner_is_a_located_warning_and_the_rest_is_written(project, files, where) -> None:
+    src: Path = project(files)
     built = build(src, techspec_exports=["backstage"])
     located = [(f, line) for f, line, m, t in built.located() if t == "techspec.export"]
-    # the spec (line 3) and the worker (line 13) have no owner; api has one
-    assert sorted(located) == [("index.md", 3), ("index.md", 13)]
+    # the spec and the worker have no owner; api has one
+    assert sorted(located) == where
     entities = load_all((built.outdir / "catalog-info.yaml").read_text(encoding="utf-8"))
     assert [(e["kind"], e["metadata"]["name"]) for e in entities] == [("Component", "api")]
     # no relation to what was left out, no system that is not there
