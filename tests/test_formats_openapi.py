@@ -180,7 +180,11 @@ def server() -> Iterator[str]:
 
 def drift_project(tmp_path: Path, documents: str) -> Path:
     conf = BASE_CONF + f"techspec_openapi_documents = {{\n{documents}}}\n"
-    return write_project(tmp_path / "src", {"index.md": "# Shop\n\n```{toctree}\npetstore\ngame\n```\n", "petstore.md": PETSTORE, "game.md": GAME}, conf)
+    return write_project(
+        tmp_path / "src",
+        {"index.md": "# Shop\n\n```{toctree}\npetstore\ngame\n```\n", "petstore.md": PETSTORE, "game.md": GAME},
+        conf,
+    )
 
 
 def test_drift_against_real_documents_warns_at_the_endpoints(tmp_path: Path, server: str) -> None:
@@ -241,6 +245,29 @@ def test_unreachable_and_malformed_documents_are_located_and_the_rest_goes_on(tm
     assert "cannot read 'http://127.0.0.1:9/tictactoe.yaml'" in text
     assert "cannot read " + repr(str(tmp_path / "broken.yaml")) + ": not JSON or YAML" in text
     assert "no component or spec 'no-such-thing'" in text
+
     # the Petstore's drift is still checked, and the export is still written
     assert sum(t == "techspec.api-drift" for *_, t in built.located()) == 3 + 16
-    assert sorted(p.name for p in (built.outdir / "openapi").iterdir()) == ["SPEC-GAME.openapi.yaml", "SPEC-PET.openapi.yaml"]
+    assert sorted(p.name for p in (built.outdir / "openapi").iterdir()) == [
+        "SPEC-GAME.openapi.yaml",
+        "SPEC-PET.openapi.yaml",
+    ]
+
+
+def test_a_component_of_several_specs_must_be_named_with_its_spec(tmp_path: Path) -> None:
+    src = drift_project(tmp_path, f'    "petstore": {str(REAL / "swagger-petstore.yaml")!r},\n')
+    (src / "game.md").write_text(GAME + "\n```{component} petstore\n:owner: Team Games\n```\n")
+    built = build(src)
+    problems = [(f, m) for f, line, m, t in built.located() if t == "techspec.api-document"]
+    assert problems == [
+        (
+            "conf.py",
+            "techspec_openapi_documents['petstore']: component 'petstore' exists in several specs "
+            "(SPEC-GAME, SPEC-PET); write SPEC::petstore",
+        )
+    ]
+    assert not any(t == "techspec.api-drift" for *_, t in built.located())
+    conf = (src / "conf.py").read_text().replace('"petstore":', '"SPEC-PET::petstore":')
+    (src / "conf.py").write_text(conf)
+    drift = [(f, line) for f, line, m, t in build(src, freshenv=True).located() if t == "techspec.api-drift"]
+    assert len(drift) == 3 + 16 and {f for f, _ in drift} == {"petstore.md"}

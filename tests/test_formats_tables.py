@@ -40,7 +40,9 @@ def test_csv_links_go_to_each_items_card() -> None:
 
 def test_one_kind_with_chosen_columns_is_one_file() -> None:
     ex = example()
-    written = FORMATS["csv"].write(ex.index, ex.project, Options(kind="component", columns=["id", "owner", "depends-on"]))
+    written = FORMATS["csv"].write(
+        ex.index, ex.project, Options(kind="component", columns=["id", "owner", "depends-on"])
+    )
     assert isinstance(written.content, str) and written.problems == []
     read = list(csv.reader(io.StringIO(written.content)))
     # no pages known: no URL column
@@ -81,3 +83,27 @@ def test_xlsx_bytes_are_deterministic() -> None:
     first = FORMATS["xlsx"].write(ex.index, ex.project, options).content
     assert first == FORMATS["xlsx"].write(ex.index, ex.project, options).content
     assert first == (ex.outdir / "techspec.xlsx").read_bytes()
+
+
+def test_text_that_looks_like_a_formula_stays_text(project) -> None:
+    from conftest import build
+
+    src = project(
+        {
+            "index.md": """
+            # Shop
+
+            ```{component} api
+            :purpose: =HYPERLINK("https://evil.example", "click")
+            :owner: +1 team
+            ```
+            """
+        }
+    )
+    built = build(src, techspec_exports=["xlsx"])
+    sheet = openpyxl.load_workbook(built.outdir / "techspec.xlsx")["component"]
+    headers = [c.value for c in sheet[1]]
+    row = sheet[2]
+    purpose = row[headers.index("Purpose")]
+    assert purpose.value == '=HYPERLINK("https://evil.example", "click")' and purpose.data_type == "s"
+    assert row[headers.index("Owner")].value == "+1 team"

@@ -60,9 +60,10 @@ def check_drift(app: Sphinx, env: BuildEnvironment) -> None:
     index = get_domain(env).index
     for key, location in sorted(settings.openapi_documents.items()):
         where = conf_location(app, key, "techspec_openapi_documents")
-        owner, endpoints = openapi.scope(index, key)
-        if owner is None:
-            warn(Problem("api-document", f"techspec_openapi_documents[{key!r}]: no component or spec {key!r}"), where)
+        try:
+            owner, endpoints = openapi.scope(index, key)
+        except ValueError as error:
+            warn(Problem("api-document", f"techspec_openapi_documents[{key!r}]: {error}"), where)
             continue
         try:
             raw = _read(str(location), Path(app.confdir), settings.import_timeout, settings.import_max_bytes)

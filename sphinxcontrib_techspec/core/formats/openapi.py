@@ -203,7 +203,7 @@ def _covers(documented: str, api: set[str]) -> bool:
     return documented in api or f"{documented[0]}XX" in api
 
 
-def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str, owner: Item | None) -> list[Problem]:
+def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str, owner: Item) -> list[Problem]:
     """What the spec and the API say differently, located at the endpoint (or, for operations no
     spec documents, at ``owner``: the component or spec mapped to the document)."""
     problems = []
@@ -251,22 +251,23 @@ def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str,
             )
     for method, path in sorted(set(ops) - matched):
         text = f"the API's OpenAPI document {where} has {method} {path}, which no api-endpoint documents"
-        if owner is not None:
-            problems.append(Problem("api-drift", f"{owner.kind} {owner.id!r}: {text}", owner.docname, owner.lineno))
-        else:
-            problems.append(Problem("api-drift", text))
+        problems.append(Problem("api-drift", f"{owner.kind} {owner.id!r}: {text}", owner.docname, owner.lineno))
     return problems
 
 
-def scope(index: Index, key: str) -> tuple[Item | None, list[Item]]:
+def scope(index: Index, key: str) -> tuple[Item, list[Item]]:
     """What a ``techspec_openapi_documents`` key names (a component, ``SPEC::component`` or a spec)
-    and the endpoints it serves."""
+    and the endpoints it serves; ValueError when it names nothing, or several components."""
     spec = index.get("spec", key)
     if spec is not None:
         return spec, index.of_kind("api-endpoint", [spec.id])
-    component = index.resolve("component", key).item
+    resolution = index.resolve("component", key)
+    component = resolution.item
     if component is None:
-        return None, []
+        raise ValueError(f"no component or spec {key!r}")
+    if resolution.status == "ambiguous":
+        where = ", ".join(sorted(str(c.spec) for c in resolution.candidates))
+        raise ValueError(f"component {key!r} exists in several specs ({where}); write SPEC::{key}")
     served = [
         e
         for e in index.of_kind("api-endpoint")

@@ -127,6 +127,9 @@ def write_xlsx(index: Index, project: str, options: Options) -> Written:
             cell.font = Font(bold=True)
         for r, row in enumerate(sheet.rows):
             ws.append(row)
+            for cell in ws[r + 2]:
+                # text is text: a value starting with "=" is not run as a formula
+                cell.data_type = "s"
             for (lr, c), url in sheet.links.items():
                 if lr == r:
                     ws.cell(row=r + 2, column=c + 1).hyperlink = url
