@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 import shutil
@@ -10,12 +11,14 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from conftest import build, write_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sphinx.testing.util import SphinxTestApp
 
 from sphinxcontrib_techspec.core import topology as t
 from sphinxcontrib_techspec.core.index import Index
@@ -667,3 +670,103 @@ def test_pdf_shows_the_picture_and_every_edge(latex: Path) -> None:
         assert text.count(name) >= 2, name
     assert "React & Vite" in text and "100% Go" in text
     assert listed_edges(text) == expected_edges()
+
+
+# -- the real pages
+
+EXAMPLE_DOCS = Path(__file__).parent.parent / "example_docs"
+
+
+@pytest.fixture(scope="module")
+def example_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean HTML build of example_docs (the source tree is not written)."""
+    warning = StringIO()
+    app = SphinxTestApp(
+        "html",
+        srcdir=EXAMPLE_DOCS,
+        builddir=tmp_path_factory.mktemp("example_docs"),
+        confoverrides={"language": "en"},
+        status=StringIO(),
+        warning=warning,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir)
+
+
+@pytest.mark.parametrize("page", ["platform/index", "platform/checkout", "guide/aggregates"])
+def test_example_platform_pictures_have_no_edge_through_a_box(example_html: Path, page: str) -> None:
+    html = (example_html / f"{page}.html").read_text(encoding="utf-8")
+    drawings = re.findall(r"<svg [^>]*class=\"techspec-topology .*?</svg>", html, re.DOTALL)
+    assert drawings
+    for drawing in drawings:
+        picture = read_picture(drawing)
+        labels = [label for label, *_ in picture.labels.values()]
+        assert len(set(labels)) == len(labels)  # edges are read back by label
+        assert picture.edges and geometry_problems(picture) == []
+    if page == "platform/index":
+        # the whole platform: every component and every dependency of the export, drawn
+        items = json.loads((example_html / "techspec.json").read_text())["items"]
+        components = [i for i in items if i["kind"] == "component"]
+        depends = {(c["id"], d) for c in components for d in c["fields"].get("depends-on", [])}
+        picture = read_picture(drawings[0])
+        assert sorted(label for label, *_ in picture.labels.values()) == sorted(c["id"] for c in components)
+        drawn = {(picture.labels[e.source][0], picture.labels[e.target][0]) for e in picture.edges}
+        assert drawn == depends and len(picture.edges) == len(depends)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# measures, once the page is drawn, how much room each label leaves in its box (negative: cut off)
+ROOM_PROBE = """
+.. raw:: html
+
+   <script>
+   const rooms = [];
+   for (const node of document.querySelectorAll("svg.techspec-topology .techspec-topology-node")) {
+     const box = node.querySelector("rect").getBBox();
+     for (const text of node.querySelectorAll("text")) {
+       const shown = text.getBBox();
+       rooms.push(Math.min(shown.x - box.x, box.x + box.width - shown.x - shown.width).toFixed(1));
+     }
+   }
+   document.body.dataset.rooms = rooms.join(" ");
+   </script>
+"""
+
+WIDE_LABELS = ["WWW-MMM-@@@-WWW-MMM", "order-fulfilment-and-reconciliation-service", "Zahlungsübergabe-ÄÖÜ", "iii"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium is not installed at /usr/bin/chromium")
+def test_labels_fit_their_boxes_as_a_browser_draws_them(tmp_path: Path) -> None:
+    """The width estimate is checked against real text: each label, measured in Chromium, lies inside its box."""
+    components = "\n".join(
+        f".. component:: {label}\n   :framework: {'PostgreSQL 16 (managed, multi-AZ) ' * (n % 2)}Go\n"
+        + (f"   :depends-on: {WIDE_LABELS[n + 1]}\n" if n + 1 < len(WIDE_LABELS) else "")
+        for n, label in enumerate(WIDE_LABELS)
+    )
+    src = write_project(tmp_path / "src", {"index.rst": f"Wide\n====\n\n{components}\n.. topology::\n{ROOM_PROBE}"})
+    result = build(src, techspec_trace_warnings=False)
+    assert result.warnings == ""
+    done = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            (result.outdir / "index.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    rooms = [float(n) for n in re.search(r'data-rooms="([^"]*)"', done.stdout)[1].split()]  # type: ignore[index]
+    assert len(rooms) == 2 * len(WIDE_LABELS)  # label and framework line of every box
+    assert min(rooms) >= 4, rooms
