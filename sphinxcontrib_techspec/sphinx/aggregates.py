@@ -10,7 +10,7 @@ from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import texescape
 
-from ..core import present, topology, trace
+from ..core import charts, present, topology, trace
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem
@@ -202,11 +202,45 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
         out.append(nodes.rubric(section.title, section.title, classes=["techspec-report-section"]))
         if section.summary:
             out.append(nodes.paragraph("", "", *cell_nodes(section.summary, t.link)))
+        if section.name == "coverage":
+            # the table under it has the same numbers, for every builder
+            out.extend(_chart_figure(t, charts.coverage_chart(index, node.get("prd"))))
         if section.rows:
             out.append(t.table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
         elif not section.summary:
             out.extend(_empty("None."))
     return out
+
+
+def _chart_figure(t: AggregateTransform, chart: charts.Chart) -> list[nodes.Node]:
+    """The chart as SVG, for HTML builders only."""
+    if t.builder.format != "html" or not chart.bars:
+        return []
+    svg = charts.svg(chart, t.href)
+    return [nodes.raw("", f'<div class="techspec-chart-figure">{svg}</div>', format="html")]
+
+
+def render_slo_chart(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    names = node.get("component")
+    if names:
+        known = {key for c in index.of_kind("component") for key in (c.id, c.qualified_id)}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            warn(
+                Problem("unknown-ref", f"slo-chart: :component: names no component {', '.join(map(repr, unknown))}"),
+                node,
+            )
+    chart = charts.slo_chart(index, node.get("spec"), names)
+    if not chart.bars:
+        return _empty("No SLOs.")
+    if t.builder.format == "html":
+        return _chart_figure(t, chart)  # its accessible name reads out every number
+    # builders without pictures: the numbers as a table
+    rows: list[list[list[Cell]]] = [
+        [[present.self_ref(bar.item, bar.label) if bar.item else bar.label], [bar.note], [bar.text]]
+        for bar in chart.bars
+    ]
+    return [t.table(chart.headers, rows, ["techspec-chart-table"])]
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -215,4 +249,5 @@ RENDERERS: dict[str, Renderer] = {
     "summary": render_summary,
     "matrix": render_matrix,
     "report": render_report,
+    "slo-chart": render_slo_chart,
 }

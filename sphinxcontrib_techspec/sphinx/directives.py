@@ -214,4 +214,5 @@ AGGREGATES: dict[str, type[AggregateDirective]] = {
     "traceability-matrix": aggregate_directive("matrix", {"spec": True, "prd": True, "rows": False}),
     "traceability-report": aggregate_directive("report", {"spec": True, "prd": True}),
     "spec-summary": aggregate_directive("summary", {}),
+    "slo-chart": aggregate_directive("slo-chart", {"spec": True, "component": True}),
 }
