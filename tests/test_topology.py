@@ -563,6 +563,11 @@ PLATFORM = {
 
     .. component:: bus
        :framework: Kafka
+
+    .. topology::
+       :spec: SPEC-ORDERS
+
+    .. spec-summary::
     """,
 }
 #: every dependency of PLATFORM: (component, what it depends on)
@@ -611,7 +616,10 @@ def expected_edges() -> dict[str, set[str]]:
 def test_latex_draws_the_topology_as_a_tikz_picture(latex: Path) -> None:
     tex = (latex / "test.tex").read_text()
     assert "\\usepackage{tikz}" in tex
-    assert tex.count("\\begin{tikzpicture}") == 1
+    # the root document's picture and the one in orders.rst, which LaTeX merges into the root's tree
+    assert tex.count("\\begin{tikzpicture}") == 2
+    # aggregates of merged documents are theirs: the summary without argument is of orders.rst's spec
+    assert "no spec to summarise" not in tex and "Architecture" in tex
     picture = tex[tex.index("\\begin{tikzpicture}") : tex.index("\\end{tikzpicture}")]
     # one box per component, each labelled, and one arrowhead per dependency
     assert picture.count(" rectangle ") == 5
@@ -770,3 +778,14 @@ def test_labels_fit_their_boxes_as_a_browser_draws_them(tmp_path: Path) -> None:
     rooms = [float(n) for n in re.search(r'data-rooms="([^"]*)"', done.stdout)[1].split()]  # type: ignore[index]
     assert len(rooms) == 2 * len(WIDE_LABELS)  # label and framework line of every box
     assert min(rooms) >= 4, rooms
+
+
+def test_narrowed_graph_shows_direct_dependencies_only_whatever_the_document_order() -> None:
+    """``:spec: A`` shows A's components and what they depend on, not what those depend on,
+    whichever document declares what first."""
+    items = [component("api", "A", "B::svc"), component("svc", "B", "db"), component("db", "B")]
+    for docs in (["a", "b"], ["z", "b"]):  # A's document before and after B's
+        for item, doc in zip(items, [docs[0], docs[1], docs[1]], strict=True):
+            item.docname = doc
+        graph = t.build_graph(Index(items), ["A"])
+        assert sorted(graph.nodes) == ["A::api", "B::svc"] and graph.edges == [("A::api", "B::svc")]

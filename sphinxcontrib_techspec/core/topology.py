@@ -106,8 +106,10 @@ def build_graph(index: Index, specs: Iterable[str] | None = None) -> Graph:
     seen: set[tuple[str, str]] = set()
     for item in chosen:
         graph.nodes[item.qualified_id] = Node(item.qualified_id, item.id, item.fields.get("framework", ""), item)
+    local = set(graph.nodes)
     for link in index.links:
-        if link.source.kind != "component" or link.field != "depends-on" or link.source.qualified_id not in graph.nodes:
+        # only the chosen components' own edges: what their dependencies depend on is another picture's
+        if link.source.kind != "component" or link.field != "depends-on" or link.source.qualified_id not in local:
             continue
         target = link.item
         key = target.qualified_id if target else f"?{link.target}"

@@ -29,8 +29,11 @@ class AggregateTransform(SphinxPostTransform):
         domain = get_domain(self.env)
         self._uris: dict[str, str] = {}
         self._resolved: dict[tuple[str, str, str], Item | None] = {}
-        # item cards (from any document: singlehtml and latex write many in one tree)
-        for card in list(self.document.findall(techspec_item)):
+        # one walk finds both, in this page or in a tree assembled from many
+        # documents (latex, texinfo, man and singlehtml write many in one tree)
+        found = list(self.document.findall(lambda n: isinstance(n, (techspec_item, techspec_aggregate))))
+        # item cards
+        for card in (n for n in found if isinstance(n, techspec_item)):
             items = domain.docs.get(card["techspec_docname"])
             item = next(
                 (
@@ -42,10 +45,7 @@ class AggregateTransform(SphinxPostTransform):
             )
             if item is not None:
                 fill(card, item, self.link)
-        data = domain.docs.get(self.env.docname)
-        if data is None or not data.aggregates:
-            return  # the directive flags its page: no need to look for aggregates
-        for node in list(self.document.findall(techspec_aggregate)):
+        for node in (n for n in found if isinstance(n, techspec_aggregate)):
             specs = node.get("spec")
             if specs:
                 unknown = [s for s in specs if domain.index.get("spec", s) is None]
@@ -175,7 +175,7 @@ def _tex_escaper(t: AggregateTransform) -> Callable[[str], str]:
 
 
 def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
-    spec = node["argument"] or get_domain(t.env).doc_spec(t.env.docname)
+    spec = node["argument"] or get_domain(t.env).doc_spec(node.get("docname", t.env.docname))
     if not spec:
         return _empty("(no spec to summarise: give its ID as the argument)")
     out: list[nodes.Node] = []
