@@ -309,3 +309,48 @@ def test_chart_is_current_after_an_incremental_build(src: Path) -> None:
     page = build(src, techspec_trace_warnings=False).html("index")
     every = re.findall(r"<svg [^>]*techspec-chart-slo.*?</svg>", page, re.DOTALL)[0]
     assert read_rows(every)[0]["text"] == "1% (7h 12m)"
+
+
+def many_specs(count: int) -> dict[str, str]:
+    files = {
+        "index.rst": "Index\n=====\n\n.. toctree::\n   :glob:\n\n   spec*\n\n.. slo-chart::\n\n.. traceability-report::\n"
+    }
+    for n in range(count):
+        files[f"spec{n}.rst"] = f"""
+        Spec {n}
+        =======
+
+        .. spec:: SPEC-{n}
+           :version: 1.0
+           :status: current
+
+        .. sli:: up
+
+        .. slo:: avail
+           :sli: up
+           :target: {99 + n / 10:g}%
+           :window: {n + 1}d
+        """
+    return files
+
+
+def charts_of(page: str) -> list[str]:
+    return re.findall(r"<svg [^>]*techspec-chart.*?</svg>", page, re.DOTALL)
+
+
+def test_parallel_and_incremental_builds_draw_the_same_charts(tmp_path: Path) -> None:
+    files = many_specs(8)
+    serial = build(write_project(tmp_path / "serial", files), techspec_trace_warnings=False)
+    parallel = build(write_project(tmp_path / "parallel", files), parallel=2, techspec_trace_warnings=False)
+    drawn = charts_of(serial.html("index"))
+    assert len(read_rows(drawn[0])) == 8
+    assert charts_of(parallel.html("index")) == drawn
+    # an edit to one spec, built incrementally in parallel, draws what a clean build draws
+    spec = tmp_path / "parallel" / "spec3.rst"
+    spec.write_text(spec.read_text().replace(":target: 99.3%", ":target: 95%"))
+    again = build(tmp_path / "parallel", parallel=2, techspec_trace_warnings=False)
+    clean = build(
+        write_project(tmp_path / "clean", files | {"spec3.rst": spec.read_text()}), techspec_trace_warnings=False
+    )
+    assert charts_of(again.html("index")) == charts_of(clean.html("index")) != drawn
+    assert "SPEC-3::avail: &gt;= 95% over 4d, 5% (4h 48m)" in charts_of(again.html("index"))[0]
