@@ -276,15 +276,21 @@ def test_html_slo_chart_per_project_and_per_component(src: Path) -> None:
     assert "db-latency: p99 &lt; 20ms over 1d, 1% of requests" in one  # its accessible name
 
 
-@pytest.mark.parametrize("buildername", ["text", "latex"])
+@pytest.mark.parametrize("buildername", ["text", "latex", "man", "texinfo"])
 def test_other_builders_get_the_slo_numbers_as_a_table(src: Path, buildername: str) -> None:
     result = build(src, buildername, techspec_trace_warnings=False)
     assert result.warnings == ""
-    text = "\n".join(p.read_text() for p in result.outdir.glob("*.t*") if p.suffix in (".txt", ".tex"))
+    text = "\n".join(p.read_text() for p in result.outdir.iterdir() if p.suffix in (".txt", ".tex", ".1", ".texi"))
     assert "<svg" not in text
-    if buildername == "latex":
-        text = text.replace("\\sphinxhyphen{}", "-").replace("\\%", "%").replace("\\textgreater{}", ">")
-        text = text.replace("\\textless{}", "<")
+    for escaped, plain in (
+        ("\\sphinxhyphen{}", "-"),
+        ("\\%", "%"),
+        ("\\textgreater{}", ">"),
+        ("\\textless{}", "<"),
+        ("\\-", "-"),  # roff
+        ("\\(>=", ">="),
+    ):
+        text = text.replace(escaped, plain)
     for shown in ("api-availability", ">= 99.9% over 30d", "0.1% (43m 12s)", "p99 < 20ms over 1d", "1% of requests"):
         assert shown in text, shown
     # the coverage numbers are in the report's table for every builder

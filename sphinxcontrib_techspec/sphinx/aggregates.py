@@ -175,7 +175,7 @@ def _tex_escaper(t: AggregateTransform) -> Callable[[str], str]:
 
 
 def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
-    spec = node["argument"] or get_domain(t.env).doc_spec(node.get("docname", t.env.docname))
+    spec = node["argument"] or get_domain(t.env).doc_spec(node.get("techspec_docname", t.env.docname))
     if not spec:
         return _empty("(no spec to summarise: give its ID as the argument)")
     out: list[nodes.Node] = []

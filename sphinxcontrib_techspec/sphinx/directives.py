@@ -158,7 +158,7 @@ class AggregateDirective(TechspecDirective):
         node["aggregate"] = self.aggregate
         node["argument"] = self.arguments[0].strip() if self.arguments else ""
         # its own page, also once latex or singlehtml has merged it into another's tree
-        node["docname"] = self.env.docname
+        node["techspec_docname"] = self.env.docname
         for name, is_list in self.declared.items():
             value = self.options.get(name)
             if value is None:
