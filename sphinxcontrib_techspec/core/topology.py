@@ -255,7 +255,11 @@ class Route:
                 # curve keeps STUB away from every box of either row
                 step = STUB if y1 > y0 else -STUB
                 top, bottom, mid = y0 + step, y1 - step, (y0 + y1) / 2
-                out += [[(x0, y0), (x0, top)], [(x0, top), (x0, mid), (x1, mid), (x1, bottom)], [(x1, bottom), (x1, y1)]]
+                out += [
+                    [(x0, y0), (x0, top)],
+                    [(x0, top), (x0, mid), (x1, mid), (x1, bottom)],
+                    [(x1, bottom), (x1, y1)],
+                ]
         if trim:
             (tx, ty), (px, py) = out[-1][-1], out[-1][-2]
             length = abs(tx - px) + abs(ty - py)  # the last piece ends straight along an axis
