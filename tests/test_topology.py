@@ -789,3 +789,31 @@ def test_narrowed_graph_shows_direct_dependencies_only_whatever_the_document_ord
             item.docname = doc
         graph = t.build_graph(Index(items), ["A"])
         assert sorted(graph.nodes) == ["A::api", "B::svc"] and graph.edges == [("A::api", "B::svc")]
+
+
+def test_tikz_draws_the_geometry_of_the_svg() -> None:
+    """The PDF's picture is the checked SVG geometry, point for point: so it has no edge through a box either."""
+    graph = generated(40, seed=3, cyclic=True)
+    root = parse(t.svg(graph, lambda item: None))
+    svg_lines = [
+        [float(n) - 12 for n in re.findall(r"-?\d+(?:\.\d+)?", p.get("d", ""))]
+        for p in root.iter(f"{SVG}path")
+        if p.get("class") == "techspec-topology-line"
+    ]
+    picture = t.tikz(graph, lambda text: text)
+    tikz_lines = [
+        [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", line.partition("]")[2])]
+        for line in picture.splitlines()
+        if line.startswith("\\draw[") and " rectangle " not in line
+    ]
+    assert len(tikz_lines) == len(svg_lines) == len(graph.edges)
+    for ours, theirs in zip(tikz_lines, svg_lines, strict=True):
+        assert ours == pytest.approx(theirs, abs=0.11)
+    boxes = re.findall(r"\(([-\d.]+),([-\d.]+)\) rectangle \(([-\d.]+),([-\d.]+)\)", picture)
+    corners = sorted(tuple(float(v) for v in box) for box in boxes)
+    expected = sorted(
+        (n.x, t.layer_top(n.layer), n.x + n.width, t.layer_top(n.layer) + t.BOX_H) for n in graph.nodes.values()
+    )
+    assert len(corners) == len(expected)
+    for ours_box, theirs_box in zip(corners, expected, strict=True):
+        assert ours_box == pytest.approx(theirs_box, abs=0.11)
