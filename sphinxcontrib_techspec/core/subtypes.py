@@ -58,6 +58,9 @@ SUBTYPES: dict[str, str] = {
     "a techspec directive and is dropped.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
     "not JSON, or not valid against the schema); the build goes on with the last cached copy or without its items.",
+    # the spec workflow (techspec new)
+    "placeholder": "An option value still to be written, ``TODO(what to write)``, as ``techspec new`` leaves them: "
+    "one warning each, instead of the parse, reference and review findings the text would give.",
 }
 
 
