@@ -15,7 +15,7 @@ from string import Template
 import click
 
 from ..core import adrfiles
-from . import fail
+from .errors import fail
 
 SYNTAXES = {"myst": ".md", "rst": ".rst"}
 
@@ -180,7 +180,7 @@ def read_conf(conf: Path) -> dict[str, object]:
     from sphinx.util.tags import Tags
 
     try:
-        return eval_config_file(str(conf), Tags())
+        return eval_config_file(conf, Tags())
     except Exception as error:  # conf.py is the user's code: any error is theirs to see, in one line
         fail(f"cannot read {conf}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
 
