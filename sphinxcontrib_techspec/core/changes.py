@@ -365,3 +365,26 @@ def show(kind: str, name: str, value: Any) -> str:
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
             pass
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def table_rows(report: Report, docname: str) -> list[tuple[str | None, list[list[list[Any]]]]]:
+    """Per spec, the rows a ``techspec-changes`` table shows: change, kind, item (a link
+    when it is in this build), class, what changed. Cells are :mod:`.present` cells."""
+    from .present import Ref
+
+    out = []
+    for spec, group in report.by_spec().items():
+        rows = []
+        for change in group:
+            scoped = not KINDS[change.kind].project_scoped and change.spec
+            target = f"{change.spec}::{change.id}" if scoped else change.id
+            item: list[Any] = (
+                [change.id] if change.change == "removed" else [Ref(change.kind, target, change.id, docname)]
+            )
+            what = "; ".join(
+                f"{f.field}: {show(change.kind, f.field, f.old)} -> {show(change.kind, f.field, f.new)}"
+                for f in change.fields
+            )
+            rows.append([[change.change], [change.kind], item, [change.cls], [what or change.reason]])
+        out.append((spec, rows))
+    return out

@@ -61,6 +61,8 @@ SUBTYPES: dict[str, str] = {
     # the spec workflow (techspec new)
     "placeholder": "An option value still to be written, ``TODO(what to write)``, as ``techspec new`` leaves them: "
     "one warning each, instead of the parse, reference and review findings the text would give.",
+    "baseline": "The baseline export of a ``techspec-changes`` directive could not be read (missing, unreachable, "
+    "too slow, too large, or not a valid techspec.json); the last good copy is used, or no changes are shown.",
 }
 
 

@@ -208,10 +208,19 @@ def _check_table(self: AggregateDirective, node: techspec_aggregate) -> None:
         node["columns"] = [c for c in node["columns"] if c in valid]
 
 
+def _check_changes(self: AggregateDirective, node: techspec_aggregate) -> None:
+    if not node["argument"]:
+        self.warn("bad-value", "techspec-changes: give the baseline export, a path relative to conf.py or a URL")
+    if node.get("show", "all") not in ("all", "breaking"):
+        self.warn("bad-value", f"techspec-changes: :show: is 'all' or 'breaking', not {node['show']!r}")
+        node["show"] = "all"
+
+
 AGGREGATES: dict[str, type[AggregateDirective]] = {
     "techspec-table": aggregate_directive("table", {"spec": True, "columns": True}, _check_table),
     "topology": aggregate_directive("topology", {"spec": True}),
     "traceability-matrix": aggregate_directive("matrix", {"spec": True, "prd": True, "rows": False}),
     "traceability-report": aggregate_directive("report", {"spec": True, "prd": True}),
     "spec-summary": aggregate_directive("summary", {}),
+    "techspec-changes": aggregate_directive("changes", {"spec": True, "show": False}, _check_changes),
 }
