@@ -1,11 +1,11 @@
 """``techspec check``: the project's techspec findings, without writing HTML, for CI.
 
-Sphinx reads the project with its ``dummy`` builder (it writes nothing) and keeps
-its environment in a cache folder, so a second check reads only what changed.
-Findings are taken from Sphinx's logging as they are emitted (type ``techspec``,
-with subtype and location), after ``suppress_warnings``; those of documents a
-check did not re-read, and of the cross-document checks when nothing changed,
-come from the previous check's record in the cache.
+Sphinx reads the project with the ``techspec-check`` builder (it writes nothing)
+and keeps its environment in a cache folder, so a second check reads and resolves
+only what changed. Findings are taken from Sphinx's logging as they are emitted
+(type ``techspec``, with subtype and location), after ``suppress_warnings``; those
+of documents a check did not read or resolve again, and of the cross-document
+checks when nothing changed, come from the previous check's record in the cache.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Finding:
     line: int  # 0 when the finding has no line
     subtype: str
     message: str
-    #: ``read`` (one document's reading), ``check`` (cross-document), or ``other``
+    #: ``read`` or ``write`` (one document's reading or resolving), ``check`` (cross-document), or ``other``
     phase: str = "other"
     docname: str = ""
 
@@ -86,7 +86,12 @@ def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
             message = message.removesuffix(f" [techspec.{subtype}]")
             builder = getattr(app, "builder", None)
             phase: Any = getattr(builder, "phase", None)
-            stage = {BuildPhase.READING: "read", BuildPhase.CONSISTENCY_CHECK: "check"}.get(phase, "other")
+            stage = {
+                BuildPhase.READING: "read",
+                BuildPhase.CONSISTENCY_CHECK: "check",
+                BuildPhase.RESOLVING: "write",
+                BuildPhase.WRITING: "write",
+            }.get(phase, "other")
             found.append(Finding(file, line, subtype, message, stage, docname))
 
     def _location(location: Any) -> tuple[str, int, str]:
@@ -152,7 +157,7 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
             str(source_dir),
             str(cache / "out"),
             str(cache / "doctrees"),
-            "dummy",
+            "techspec-check",
             status=None,
             warning=io.StringIO(),
             freshenv=fresh,
@@ -162,10 +167,13 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
         app.connect("env-check-consistency", lambda _app, _env: ran.append(True))
         app.build()
         docs = set(app.env.all_docs)
+        written: set[str] = getattr(app.builder, "written", set())
     kept = [
         f
         for f in previous
-        if (f.phase == "read" and f.docname in docs and f.docname not in read) or (f.phase == "check" and not ran)
+        if (f.phase == "read" and f.docname in docs and f.docname not in read)
+        or (f.phase == "write" and f.docname in docs and f.docname not in written)
+        or (f.phase == "check" and not ran)
     ]
     findings = sorted(set(found + kept))
     with contextlib.suppress(OSError):

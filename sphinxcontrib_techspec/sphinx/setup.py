@@ -15,6 +15,7 @@ from ..core.kinds import KINDS
 from . import config, needs, nodes, reference
 from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
+from .checkbuilder import CheckBuilder
 from .directives import AGGREGATES, item_directive
 from .domain import TechspecDomain, get_domain, warn
 from .federation import import_projects
@@ -94,6 +95,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", rewrite_outdated)
     app.connect("env-check-consistency", check)
     app.connect("build-finished", write_export)
+    app.add_builder(CheckBuilder)  # what ``techspec check`` runs: reads and checks, writes nothing
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {
         "version": __version__,
