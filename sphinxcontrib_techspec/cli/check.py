@@ -56,10 +56,13 @@ def relative(path: str, base: Path) -> str:
         return path
 
 
+def user_cache() -> Path:
+    """``$XDG_CACHE_HOME/techspec`` (``~/.cache/techspec``): outside the project, so nothing in it is read as a source."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "techspec"
+
+
 def default_cache(source_dir: Path) -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    key = hashlib.sha256(str(source_dir.resolve()).encode()).hexdigest()[:16]
-    return root / "techspec" / "check" / key
+    return user_cache() / "check" / hashlib.sha256(str(source_dir.resolve()).encode()).hexdigest()[:16]
 
 
 # -- running Sphinx ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import click
 from ..core import changes, export
 from ..core.federation import decode
 from ..core.index import Index
+from .check import user_cache
 from .errors import fail
 
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
@@ -107,7 +108,7 @@ def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
         source_dir, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", what=f"revision {revision!r}"
     ).strip()
     relative = Path(source_dir).resolve().relative_to(Path(top).resolve())
-    key = hashlib.sha256(f"{commit}:{relative}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{Path(top).resolve()}:{commit}:{relative}".encode()).hexdigest()[:16]
     target = cache / key / "techspec.json"
     if target.is_file():
         return target
@@ -174,7 +175,7 @@ def _git(cwd: Path, *args: str, what: str = "") -> str:
     "--cache-dir",
     type=click.Path(file_okay=False),
     metavar="DIR",
-    help="With --git: where each commit's export is kept (default: .techspec-cache/diff under SOURCE_DIR).",
+    help="With --git: where each commit's export is kept (default: ~/.cache/techspec/diff).",
 )
 @click.option("--any-project", is_flag=True, help="Compare exports of two different projects anyway.")
 @click.option(
@@ -216,7 +217,7 @@ def command(
         src = Path(source_dir)
         if not (src / "conf.py").is_file():
             fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
-        cache = Path(cache_dir) if cache_dir else src / ".techspec-cache" / "diff"
+        cache = Path(cache_dir) if cache_dir else user_cache() / "diff"
         old_path, new_path = str(build_revision(src, old, cache)), str(build_revision(src, new, cache))
     else:
         if source_dir is not None:
