@@ -40,7 +40,7 @@ def _heading(spec: str | None) -> str:
 
 
 def _value(change: changes.Change, fc: changes.FieldChange) -> str:
-    return f"{changes.show(change.kind, fc.field, fc.old)} -> {changes.show(change.kind, fc.field, fc.new)}"
+    return changes.describe(change.kind, fc)
 
 
 def as_text(report: changes.Report) -> str:
@@ -52,7 +52,7 @@ def as_text(report: changes.Report) -> str:
                 f"  {_MARKS[change.change]} {change.change} {change.kind} {change.id!r}: {change.cls} ({change.reason})"
             )
             for fc in change.fields:
-                lines.append(f"      {fc.field}: {_value(change, fc)}  [{fc.cls}: {fc.reason}]")
+                lines.append(f"      {_value(change, fc)}  [{fc.cls}: {fc.reason}]")
     if not report.changes:
         lines.append("No changes.")
     if report.findings:
@@ -83,7 +83,7 @@ def as_markdown(report: changes.Report) -> str:
     for spec, group in report.by_spec().items():
         out += [f"### {_cell(_heading(spec))}", "", "| | kind | ID | class | what changed |", "|---|---|---|---|---|"]
         for change in group:
-            what = "<br>".join(f"`{fc.field}`: {_cell(_value(change, fc))}" for fc in change.fields) or change.reason
+            what = "<br>".join(_cell(_value(change, fc)) for fc in change.fields) or change.reason
             out.append(
                 f"| {change.change} | {change.kind} | `{_cell(change.id)}` | "
                 f"{'**breaking**' if change.cls == changes.BREAKING else change.cls} | {what} |"

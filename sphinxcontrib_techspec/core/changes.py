@@ -367,6 +367,19 @@ def show(kind: str, name: str, value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def describe(kind: str, change: FieldChange) -> str:
+    """``target: >= 99.9% -> >= 99.5%``; for rows (schema fields, columns) only the rows that differ."""
+    if change.field in COMPARED_DERIVED:
+        a, b = _records(change.old), _records(change.new)
+        parts = [f"+{name} ({b[name].get('type')})" for name in b if name not in a]
+        parts += [f"-{name}" for name in a if name not in b]
+        parts += [
+            f"{name}: {a[name].get('type')} -> {b[name].get('type')}" for name in a if name in b and a[name] != b[name]
+        ]
+        return f"{change.field}: {', '.join(parts) or 'reordered'}"
+    return f"{change.field}: {show(kind, change.field, change.old)} -> {show(kind, change.field, change.new)}"
+
+
 def table_rows(report: Report, docname: str) -> list[tuple[str | None, list[list[list[Any]]]]]:
     """Per spec, the rows a ``techspec-changes`` table shows: change, kind, item (a link
     when it is in this build), class, what changed. Cells are :mod:`.present` cells."""
