@@ -394,10 +394,7 @@ def table_rows(report: Report, docname: str) -> list[tuple[str | None, list[list
             item: list[Any] = (
                 [change.id] if change.change == "removed" else [Ref(change.kind, target, change.id, docname)]
             )
-            what = "; ".join(
-                f"{f.field}: {show(change.kind, f.field, f.old)} -> {show(change.kind, f.field, f.new)}"
-                for f in change.fields
-            )
+            what = "; ".join(describe(change.kind, f) for f in change.fields)
             rows.append([[change.change], [change.kind], item, [change.cls], [what or change.reason]])
         out.append((spec, rows))
     return out
