@@ -175,7 +175,8 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
         f
         for f in previous
         if (f.phase == "read" and f.docname in docs and f.docname not in read)
-        or (f.phase == "write" and f.docname in docs and f.docname not in written)
+        # a document read again and not resolved has nothing left to report while resolving
+        or (f.phase == "write" and f.docname in docs and f.docname not in written | read)
         or (f.phase == "check" and not ran)
     ]
     findings = sorted(set(found + kept))
