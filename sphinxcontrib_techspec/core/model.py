@@ -12,6 +12,12 @@ from .kinds import KINDS, Kind
 from .values import ListOf, VersionedReference
 
 SPEC_SEPARATOR = "::"
+#: an option value still to be written: ``TODO(what to write)``, as ``techspec new`` leaves them
+PLACEHOLDER = re.compile(r"\s*TODO\((?P<hint>.*)\)\s*", re.DOTALL)
+
+
+def is_placeholder(text: str) -> bool:
+    return PLACEHOLDER.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,11 @@ def build_item(
         if fld is None:
             known = ", ".join(f.name for f in kind.fields)
             problem("unknown-option", f"unknown option :{name}: (known: {known})")
+            continue
+        placeholder = PLACEHOLDER.fullmatch(text)
+        if placeholder:
+            # one warning, instead of the bad-value, unknown-ref or check findings the text would give
+            problem("placeholder", f":{name}: still to be written: {placeholder['hint'].strip() or 'a value'}")
             continue
         if fld.required and not text.strip():
             continue  # reported once below, as missing-option, not also as bad-value
