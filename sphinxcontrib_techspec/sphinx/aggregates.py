@@ -192,7 +192,8 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
             out.append(t.table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
         elif not section.summary:
             out.extend(_empty("None."))
-    return out
+    # one element to style (and measure) the report by
+    return [nodes.container("", *out, classes=["techspec-report"])]
 
 
 RENDERERS: dict[str, Renderer] = {
