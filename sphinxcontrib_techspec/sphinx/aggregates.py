@@ -42,7 +42,10 @@ class AggregateTransform(SphinxPostTransform):
             if item is not None:
                 fill(card, item, self.link)
         data = domain.docs.get(self.env.docname)
-        if data is None or not data.aggregates:
+        # LaTeX, texinfo and singlehtml write many documents as one tree, named
+        # after the root document: look in it whatever the root page holds
+        assembled = self.builder.format != "html" or self.builder.name == "singlehtml"
+        if not assembled and (data is None or not data.aggregates):
             return  # the directive flags its page: no need to look for aggregates
         for node in list(self.document.findall(techspec_aggregate)):
             specs = node.get("spec")
@@ -101,7 +104,8 @@ class AggregateTransform(SphinxPostTransform):
         table as docutils nodes costs more to build and write than the rest of
         its page), docutils nodes for every other builder."""
         if self.builder.format != "html":
-            return table(headers, rows, classes, self.link)
+            # the container names the table for LaTeX (a table's classes are not written)
+            return nodes.container("", table(headers, rows, classes, self.link), classes=["techspec-aggregate"])
         return nodes.raw("", html_table(headers, rows, classes, self.anchor_href), format="html")
 
     def anchor_href(self, ref: Ref) -> tuple[str, str] | None:
