@@ -8,6 +8,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import texescape
 
 from ..core import present, topology, trace
 from ..core.index import Index
@@ -139,6 +140,8 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
     if t.builder.format == "html":
         svg = topology.svg(graph, t.href)
         out.append(nodes.raw("", f'<div class="techspec-topology-figure">{svg}</div>', format="html"))
+    elif t.builder.format == "latex":
+        out.append(nodes.raw("", topology.tikz(graph, _tex_escaper(t)), format="latex"))
     # the same graph as text: the fallback for builders that cannot show SVG
     # and the accessible reading of the picture everywhere else
     listing = nodes.bullet_list(classes=["techspec-topology-list"])
@@ -162,6 +165,17 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
     else:
         out.append(listing)
     return out
+
+
+def _tex_escaper(t: AggregateTransform) -> Callable[[str], str]:
+    """Sphinx's own LaTeX escaping, for this build's engine; and TikZ in the
+    preamble, added only once a picture needs it (the preamble is written after
+    the documents are assembled), so projects without a topology need no TikZ."""
+    app = getattr(t.env, "_app", None) or t.app
+    if ("tikz", None) not in app.registry.latex_packages:
+        app.add_latex_package("tikz")
+    engine = t.config.latex_engine
+    return lambda text: texescape.escape(text, engine)
 
 
 def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:

@@ -74,6 +74,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     if app.builder.format == "html" and outdir.is_dir():
         (outdir / "_static").mkdir(exist_ok=True)
         shutil.copyfile(STATIC / "techspec.css", outdir / "_static" / "techspec.css")
+        shutil.copyfile(STATIC / "techspec-graphics.css", outdir / "_static" / "techspec-graphics.css")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -89,6 +90,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(ADRFiles)
     app.add_post_transform(AggregateTransform)
     app.add_css_file("techspec.css")
+    app.add_css_file("techspec-graphics.css")
     # imported items must be in place before env-get-updated compares snapshots
     app.connect("builder-inited", import_projects)
     app.connect("env-get-updated", rewrite_outdated)
