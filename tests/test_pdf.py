@@ -60,7 +60,10 @@ def pdf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     errors = [line for line in log.splitlines() if line.startswith("! ")]
     assert done.returncode == 0, f"{errors}\n{done.stdout[-3000:]}"
     text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(tex.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(tex.with_suffix(".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return {
         "tex": tex.read_text().splitlines(),
@@ -135,7 +138,9 @@ def test_every_topology_edge_is_listed(pdf: dict[str, object]) -> None:
     missing = [
         f"{a} -> {b}"
         for a, b in edges
-        if not re.search(re.escape(a) + "\N{RIGHTWARDS ARROW}[^\N{RIGHTWARDS ARROW}]*?" + re.escape(b.split("::")[-1]), text)
+        if not re.search(
+            re.escape(a) + "\N{RIGHTWARDS ARROW}[^\N{RIGHTWARDS ARROW}]*?" + re.escape(b.split("::")[-1]), text
+        )
     ]
     assert not missing, missing
 

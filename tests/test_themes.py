@@ -25,7 +25,9 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium is not installed at /usr/bin/chromium"),
-    pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver (Debian chromium-driver) is not installed"),
+    pytest.mark.skipif(
+        not Path(CHROMEDRIVER).exists(), reason="chromedriver (Debian chromium-driver) is not installed"
+    ),
     pytest.mark.skipif(importlib.util.find_spec("selenium") is None, reason="selenium is not installed (test extra)"),
 ]
 
@@ -240,7 +242,13 @@ def browser() -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:

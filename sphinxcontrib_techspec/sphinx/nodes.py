@@ -47,12 +47,17 @@ def _depart_item_latex(self: Any, node: techspec_item) -> None:
     self.body.append("\\end{sphinxuseclass}\n")
 
 
+#: card class -> the colour (``techspec.sty``) of its bar, first match wins
+_BARS = {"techspec-has-problems": "techspecproblem", "techspec-spec": "techspecspec"}
+
+
 def _visit_summary_latex(self: Any, node: techspec_summary) -> None:
     """The card: a framed, unbreakable block; each field ``label  value`` on one line."""
     item = node.parent
     classes = item.get("classes", []) if isinstance(item, techspec_item) else []
-    bar = "techspecproblem" if "techspec-has-problems" in classes else "techspecspec" if "techspec-spec" in classes else ""
-    self.body.append("\n\\begin{techspeccard}" + (f"[{bar}]" if bar else "") + "\n")
+    # the bar's colour, as in HTML: red with problems, purple for a spec
+    bar = next((colour for cls, colour in _BARS.items() if cls in classes), "techspecaccent")
+    self.body.append(f"\n\\begin{{techspeccard}}[{bar}]\n")
     for child in node.children:
         if not isinstance(child, nodes.field_list):
             child.walkabout(self)
@@ -121,7 +126,7 @@ class SplitLongCode(SphinxPostTransform):
 
 
 #: where a long ID or path may break in a narrow LaTeX column (after the match)
-_BREAK_AFTER = re.compile(r"(?<=[/_.])(?=\w)|(?<=::)")
+_BREAK_AFTER = re.compile(r"(?<=[/_])(?=\w)|(?<=\.)(?=[A-Za-z_])|(?<=::)")
 #: about how many characters of table text fit across a page (``techspec.sty``
 #: sets aggregates in ``\footnotesize``)
 LATEX_LINE_CHARS = 75
@@ -164,7 +169,13 @@ class LatexTables(SphinxPostTransform):
             for column, entry in enumerate(row.children[: len(specs)]):
                 text = entry.astext()
                 longest[column] = max(longest[column], min(len(text), 40))
-                for token in re.split(r"\s+|(?<=[-/_.])|(?<=::)", text):
+                # a short ID stays whole ("ADR-001"); a long one may break after - / _ . ::
+                tokens = [
+                    piece
+                    for token in text.split()
+                    for piece in (re.split(r"(?<=[-/_.])|(?<=::)", token) if len(token) > 14 else [token])
+                ]
+                for token in tokens:
                     # capitals are about a third wider than the average letter
                     width = len(token) + sum(c.isupper() for c in token) / 2
                     word[column] = max(word[column], round(width) + 1)
