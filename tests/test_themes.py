@@ -311,3 +311,35 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
         f"  {s['ratio']:.2f}:1  {view}  {sel}  {s['fg']} on {s['bg']}  {s['text']!r}" for (view, sel), s in worst[:25]
     )
     assert not failures, f"{len(failures)} (view, selector) pairs below {AA}:1, worst first:\n{report}"
+
+
+PRINT = r"""
+const card = document.querySelector("div.techspec-card");
+const table = document.querySelector("table.techspec-table");
+return {
+  cardBreak: getComputedStyle(card).breakInside,
+  cardColor: getComputedStyle(card).color,
+  tableWidth: table.getBoundingClientRect().width,
+  roomWidth: (p => p.clientWidth - parseFloat(getComputedStyle(p).paddingLeft) - parseFloat(getComputedStyle(p).paddingRight))(table.parentElement),
+  headGroup: getComputedStyle(table.tHead).display,
+};
+"""
+
+
+@pytest.mark.parametrize("theme", ["alabaster", "furo"])
+def test_print_keeps_cards_whole_and_tables_in_the_page(sites: dict[str, Path], browser: Any, theme: str) -> None:
+    """With print media (and a dark system, which paper ignores): cards do not
+    split, print black, and tables take the page's width with their header on every page."""
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"media": "print", "features": [{"name": "prefers-color-scheme", "value": "dark"}]},
+    )
+    try:
+        browser.get(sites[theme].as_uri())
+        seen = browser.execute_script(PRINT)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+    assert seen["cardBreak"] == "avoid"
+    assert seen["cardColor"] == "rgb(0, 0, 0)"
+    assert abs(seen["tableWidth"] - seen["roomWidth"]) <= 2, seen
+    assert seen["headGroup"] == "table-header-group"
