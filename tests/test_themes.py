@@ -208,12 +208,6 @@ for (const root of document.querySelectorAll(ours)) {
 return out;
 """
 
-#: the theme's own body text, for comparison in the failure message
-BASELINE = r"""
-const p = document.querySelector("article p, div.body p, [role=main] p, main p");
-return p ? [getComputedStyle(p).color, getComputedStyle(document.body).backgroundColor] : null;
-"""
-
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
