@@ -127,6 +127,11 @@ FILES = {
     ------
 
     .. traceability-report::
+
+    Summary
+    -------
+
+    .. spec-summary:: SPEC-SHOP
     """,
 }
 
@@ -138,8 +143,23 @@ OURS = ", ".join(
         ".techspec-report",
         ".techspec-empty",
         ".techspec-topology-text",
+        ".techspec-summary-section",
     ]
 )
+
+#: a measured text's selector contains each of these somewhere on the page
+KINDS_OF_TEXT = [
+    "span.techspec-kind",
+    "strong.techspec-id",
+    "span.techspec-spec-badge",
+    "span.techspec-invalid",
+    "dt.field-odd",
+    "table.techspec-table",
+    "table.techspec-matrix",
+    "div.techspec-report",
+    "p.techspec-empty",
+    "p.techspec-summary-section",
+]
 
 #: runs in the page: [{selector, text, ratio, fg, bg}] for every visible text node in OURS
 MEASURE = r"""
@@ -180,14 +200,19 @@ function ratio(a, b) {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
 }
+function name(e) {
+  const cls = [...e.classList].filter(c => c.startsWith("techspec") || ["reference", "head", "field-odd", "field-even"].includes(c));
+  return e.tagName.toLowerCase() + cls.map(c => "." + c).join("");
+}
+// the element's nearest ancestors, under the outermost element of ours it is in
 function selector(el, root) {
   const parts = [];
-  for (let e = el; e && parts.length < 4; e = e.parentElement) {
-    const cls = [...e.classList].filter(c => c.startsWith("techspec") || ["reference", "head", "field-odd", "field-even"].includes(c));
-    parts.unshift(e.tagName.toLowerCase() + cls.map(c => "." + c).join(""));
-    if (e === root) break;
+  let e = el;
+  for (; e && parts.length < 4; e = e.parentElement) {
+    parts.unshift(name(e));
+    if (e === root) return parts.join(" > ");
   }
-  return parts.join(" > ");
+  return name(root) + " … " + parts.join(" > ");
 }
 function hex(c) { return "#" + c.slice(0, 3).map(v => Math.round(v * 255).toString(16).padStart(2, "0")).join(""); }
 const out = [];
@@ -276,6 +301,7 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
     assert {"alabaster", "furo", "pydata_sphinx_theme"} <= sites.keys(), "the themes are in the test extra"
     failures: dict[tuple[str, str], dict[str, Any]] = {}
     measured: dict[str, int] = {}
+    wrong_mode: list[str] = []
     dark_pages = 0
     for theme, system, choice in views():
         if theme not in sites:
@@ -284,13 +310,17 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
         open_view(browser, sites[theme], theme, system, choice)
         samples = browser.execute_script(MEASURE, OURS)
         measured[view] = len(samples)
+        # every kind of thing we write was found and measured
+        for part in KINDS_OF_TEXT:
+            assert any(part in s["selector"] for s in samples), f"{view}: nothing measured in {part}"
         # the page really is in the mode we asked for: the card's background follows it
         card_ids = [s for s in samples if s["selector"].endswith("strong.techspec-id")]
         assert len(card_ids) >= 8, view
         dark = {sum(int(s["bg"][i : i + 2], 16) for i in (1, 3, 5)) < 3 * 0x80 for s in card_ids}
         # dark only where the theme has a dark mode and it is on
         expected_dark = (choice or system) == "dark" and THEMES[theme] is not None
-        assert dark == {expected_dark}, f"{view}: card backgrounds {sorted({s['bg'] for s in card_ids})}"
+        if dark != {expected_dark}:
+            wrong_mode.append(f"{view}: card backgrounds {sorted({s['bg'] for s in card_ids})}")
         dark_pages += expected_dark
         for sample in samples:
             if sample["ratio"] < AA:
@@ -305,6 +335,8 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
         f"  {s['ratio']:.2f}:1  {view}  {sel}  {s['fg']} on {s['bg']}  {s['text']!r}" for (view, sel), s in worst[:25]
     )
     assert not failures, f"{len(failures)} (view, selector) pairs below {AA}:1, worst first:\n{report}"
+    # the cards are dark exactly where the page is: no light card on a dark page, nor the reverse
+    assert not wrong_mode, wrong_mode
 
 
 PRINT = r"""
