@@ -126,10 +126,20 @@ class SplitLongCode(SphinxPostTransform):
 
 
 #: where a long ID or path may break in a narrow LaTeX column (after the match)
-_BREAK_AFTER = re.compile(r"(?<=[/_])(?=\w)|(?<=\.)(?=[A-Za-z_])|(?<=::)")
+_BREAK_AFTER = re.compile(r"(?<=[/_])(?=[\w{])|(?<=\.)(?=[A-Za-z_])|(?<=::)")
 #: about how many characters of table text fit across a page (``techspec.sty``
 #: sets aggregates in ``\footnotesize``)
-LATEX_LINE_CHARS = 75
+LATEX_LINE_CHARS = 80
+#: the same in the text's own size
+LATEX_TEXT_CHARS = 70
+
+
+def _tokens(text: str, code: bool) -> list[str]:
+    """The pieces a line may not break inside: a short ID stays whole ("ADR-001"),
+    a long one may break after ``/``, ``_``, ``.`` and ``::`` (we allow it) and,
+    outside code, after ``-`` (TeX does)."""
+    where = _BREAK_AFTER.pattern if code else r"(?<=-)|" + _BREAK_AFTER.pattern
+    return [piece for token in text.split() for piece in (re.split(where, token) if len(token) > 14 else [token])]
 
 
 class LatexTables(SphinxPostTransform):
@@ -142,7 +152,8 @@ class LatexTables(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for table in list(self.document.findall(nodes.table)):
-            if "techspec-table" not in table["classes"]:
+            # aggregates and the cards' tables; the reference directives' tables
+            if not {"techspec-table", "techspec-reference"} & set(table["classes"]):
                 continue
             for text in list(table.findall(nodes.Text)):
                 parts = _BREAK_AFTER.split(str(text))
@@ -153,13 +164,15 @@ class LatexTables(SphinxPostTransform):
                             pieces.append(nodes.raw("", "\\allowbreak{}", format="latex"))
                         pieces.append(nodes.Text(part))
                     text.parent.replace(text, pieces)
-            if self.size_columns(table) > LATEX_LINE_CHARS and isinstance(table.parent, nodes.container):
+            # aggregates are in a container, set smaller (techspec.sty); other tables in the text's size
+            small = isinstance(table.parent, nodes.container)
+            if self.size_columns(table, LATEX_LINE_CHARS if small else LATEX_TEXT_CHARS) > LATEX_LINE_CHARS and small:
                 # wider than the page even at its longest words: a size smaller
                 # (the container's LaTeX environment keeps it to this table)
                 table.parent.insert(table.parent.index(table), nodes.raw("", "\\scriptsize", format="latex"))
 
     @staticmethod
-    def size_columns(table: nodes.table) -> int:
+    def size_columns(table: nodes.table, line: int) -> int:
         """Set the columns' widths; the width of the longest words, in characters."""
         group = next(iter(table.findall(nodes.tgroup)))
         specs = [c for c in group.children if isinstance(c, nodes.colspec)]
@@ -167,21 +180,20 @@ class LatexTables(SphinxPostTransform):
         word = [4] * len(specs)
         for row in group.findall(nodes.row):
             for column, entry in enumerate(row.children[: len(specs)]):
-                text = entry.astext()
-                longest[column] = max(longest[column], min(len(text), 40))
-                # a short ID stays whole ("ADR-001"); a long one may break after - / _ . ::
-                tokens = [
-                    piece
-                    for token in text.split()
-                    for piece in (re.split(r"(?<=[-/_.])|(?<=::)", token) if len(token) > 14 else [token])
-                ]
-                for token in tokens:
-                    # capitals are about a third wider than the average letter
-                    width = len(token) + sum(c.isupper() for c in token) / 2
-                    word[column] = max(word[column], round(width) + 1)
+                longest[column] = max(longest[column], min(len(entry.astext()), 40))
+                for text in entry.findall(nodes.Text):
+                    # code is set in typewriter, wider than the average letter
+                    # (and headers in bold sans serif)
+                    code, head = isinstance(text.parent, nodes.literal), isinstance(row.parent, nodes.thead)
+                    scale = 1.25 if code or head else 1.0
+                    for token in _tokens(str(text), code):
+                        # capitals are about half as wide again as the average letter
+                        width = (len(token) + sum(c.isupper() for c in token) / 2) * scale
+                        # + the cell's padding (2 \tabcolsep), about three letters
+                        word[column] = max(word[column], round(width) + 3)
         # shrink the room beyond each column's longest word, never the word itself
         spare = sum(longest) - sum(word)
-        room = max(LATEX_LINE_CHARS - sum(word), 0)
+        room = max(line - sum(word), 0)
         factor = min(1.0, room / spare) if spare > 0 else 1.0
         for column, spec in enumerate(specs):
             spec["colwidth"] = max(1, round(word[column] + (longest[column] - word[column]) * factor))
