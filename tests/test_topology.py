@@ -563,6 +563,11 @@ PLATFORM = {
 
     .. component:: bus
        :framework: Kafka
+
+    .. topology::
+       :spec: SPEC-ORDERS
+
+    .. spec-summary::
     """,
 }
 #: every dependency of PLATFORM: (component, what it depends on)
@@ -611,7 +616,10 @@ def expected_edges() -> dict[str, set[str]]:
 def test_latex_draws_the_topology_as_a_tikz_picture(latex: Path) -> None:
     tex = (latex / "test.tex").read_text()
     assert "\\usepackage{tikz}" in tex
-    assert tex.count("\\begin{tikzpicture}") == 1
+    # the root document's picture and the one in orders.rst, which LaTeX merges into the root's tree
+    assert tex.count("\\begin{tikzpicture}") == 2
+    # aggregates of merged documents are theirs: the summary without argument is of orders.rst's spec
+    assert "no spec to summarise" not in tex and "Architecture" in tex
     picture = tex[tex.index("\\begin{tikzpicture}") : tex.index("\\end{tikzpicture}")]
     # one box per component, each labelled, and one arrowhead per dependency
     assert picture.count(" rectangle ") == 5
@@ -770,3 +778,42 @@ def test_labels_fit_their_boxes_as_a_browser_draws_them(tmp_path: Path) -> None:
     rooms = [float(n) for n in re.search(r'data-rooms="([^"]*)"', done.stdout)[1].split()]  # type: ignore[index]
     assert len(rooms) == 2 * len(WIDE_LABELS)  # label and framework line of every box
     assert min(rooms) >= 4, rooms
+
+
+def test_narrowed_graph_shows_direct_dependencies_only_whatever_the_document_order() -> None:
+    """``:spec: A`` shows A's components and what they depend on, not what those depend on,
+    whichever document declares what first."""
+    items = [component("api", "A", "B::svc"), component("svc", "B", "db"), component("db", "B")]
+    for docs in (["a", "b"], ["z", "b"]):  # A's document before and after B's
+        for item, doc in zip(items, [docs[0], docs[1], docs[1]], strict=True):
+            item.docname = doc
+        graph = t.build_graph(Index(items), ["A"])
+        assert sorted(graph.nodes) == ["A::api", "B::svc"] and graph.edges == [("A::api", "B::svc")]
+
+
+def test_tikz_draws_the_geometry_of_the_svg() -> None:
+    """The PDF's picture is the checked SVG geometry, point for point: so it has no edge through a box either."""
+    graph = generated(40, seed=3, cyclic=True)
+    root = parse(t.svg(graph, lambda item: None))
+    svg_lines = [
+        [float(n) - 12 for n in re.findall(r"-?\d+(?:\.\d+)?", p.get("d", ""))]
+        for p in root.iter(f"{SVG}path")
+        if p.get("class") == "techspec-topology-line"
+    ]
+    picture = t.tikz(graph, lambda text: text)
+    tikz_lines = [
+        [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", line.partition("]")[2])]
+        for line in picture.splitlines()
+        if line.startswith("\\draw[") and " rectangle " not in line
+    ]
+    assert len(tikz_lines) == len(svg_lines) == len(graph.edges)
+    for ours, theirs in zip(tikz_lines, svg_lines, strict=True):
+        assert ours == pytest.approx(theirs, abs=0.11)
+    boxes = re.findall(r"\(([-\d.]+),([-\d.]+)\) rectangle \(([-\d.]+),([-\d.]+)\)", picture)
+    corners = sorted(tuple(float(v) for v in box) for box in boxes)
+    expected = sorted(
+        (n.x, t.layer_top(n.layer), n.x + n.width, t.layer_top(n.layer) + t.BOX_H) for n in graph.nodes.values()
+    )
+    assert len(corners) == len(expected)
+    for ours_box, theirs_box in zip(corners, expected, strict=True):
+        assert ours_box == pytest.approx(theirs_box, abs=0.11)

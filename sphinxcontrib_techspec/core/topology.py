@@ -106,8 +106,10 @@ def build_graph(index: Index, specs: Iterable[str] | None = None) -> Graph:
     seen: set[tuple[str, str]] = set()
     for item in chosen:
         graph.nodes[item.qualified_id] = Node(item.qualified_id, item.id, item.fields.get("framework", ""), item)
+    local = set(graph.nodes)
     for link in index.links:
-        if link.source.kind != "component" or link.field != "depends-on" or link.source.qualified_id not in graph.nodes:
+        # only the chosen components' own edges: what their dependencies depend on is another picture's
+        if link.source.kind != "component" or link.field != "depends-on" or link.source.qualified_id not in local:
             continue
         target = link.item
         key = target.qualified_id if target else f"?{link.target}"
@@ -253,7 +255,11 @@ class Route:
                 # curve keeps STUB away from every box of either row
                 step = STUB if y1 > y0 else -STUB
                 top, bottom, mid = y0 + step, y1 - step, (y0 + y1) / 2
-                out += [[(x0, y0), (x0, top)], [(x0, top), (x0, mid), (x1, mid), (x1, bottom)], [(x1, bottom), (x1, y1)]]
+                out += [
+                    [(x0, y0), (x0, top)],
+                    [(x0, top), (x0, mid), (x1, mid), (x1, bottom)],
+                    [(x1, bottom), (x1, y1)],
+                ]
         if trim:
             (tx, ty), (px, py) = out[-1][-1], out[-1][-2]
             length = abs(tx - px) + abs(ty - py)  # the last piece ends straight along an axis

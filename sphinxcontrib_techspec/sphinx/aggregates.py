@@ -10,7 +10,7 @@ from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import texescape
 
-from ..core import present, topology, trace
+from ..core import charts, present, topology, trace
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem
@@ -29,8 +29,11 @@ class AggregateTransform(SphinxPostTransform):
         domain = get_domain(self.env)
         self._uris: dict[str, str] = {}
         self._resolved: dict[tuple[str, str, str], Item | None] = {}
-        # item cards (from any document: singlehtml and latex write many in one tree)
-        for card in list(self.document.findall(techspec_item)):
+        # one walk finds both, in this page or in a tree assembled from many
+        # documents (latex, texinfo, man and singlehtml write many in one tree)
+        found = list(self.document.findall(lambda n: isinstance(n, (techspec_item, techspec_aggregate))))
+        # item cards
+        for card in (n for n in found if isinstance(n, techspec_item)):
             items = domain.docs.get(card["techspec_docname"])
             item = next(
                 (
@@ -42,13 +45,7 @@ class AggregateTransform(SphinxPostTransform):
             )
             if item is not None:
                 fill(card, item, self.link)
-        data = domain.docs.get(self.env.docname)
-        # LaTeX, texinfo and singlehtml write many documents as one tree, named
-        # after the root document: look in it whatever the root page holds
-        assembled = self.builder.format != "html" or self.builder.name == "singlehtml"
-        if not assembled and (data is None or not data.aggregates):
-            return  # the directive flags its page: no need to look for aggregates
-        for node in list(self.document.findall(techspec_aggregate)):
+        for node in (n for n in found if isinstance(n, techspec_aggregate)):
             specs = node.get("spec")
             if specs:
                 unknown = [s for s in specs if domain.index.get("spec", s) is None]
@@ -179,7 +176,7 @@ def _tex_escaper(t: AggregateTransform) -> Callable[[str], str]:
 
 
 def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
-    spec = node["argument"] or get_domain(t.env).doc_spec(t.env.docname)
+    spec = node["argument"] or get_domain(t.env).doc_spec(node.get("techspec_docname", t.env.docname))
     if not spec:
         return _empty("(no spec to summarise: give its ID as the argument)")
     out: list[nodes.Node] = []
@@ -206,6 +203,9 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
         out.append(nodes.rubric(section.title, section.title, classes=["techspec-report-section"]))
         if section.summary:
             out.append(nodes.paragraph("", "", *cell_nodes(section.summary, t.link)))
+        if section.name == "coverage":
+            # the table under it has the same numbers, for every builder
+            out.extend(_chart_figure(t, charts.coverage_chart(index, node.get("prd"))))
         if section.rows:
             out.append(t.table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
         elif not section.summary:
@@ -214,10 +214,42 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
     return [nodes.container("", *out, classes=["techspec-report"])]
 
 
+def _chart_figure(t: AggregateTransform, chart: charts.Chart) -> list[nodes.Node]:
+    """The chart as SVG, for HTML builders only."""
+    if t.builder.format != "html" or not chart.bars:
+        return []
+    svg = charts.svg(chart, t.href)
+    return [nodes.raw("", f'<div class="techspec-chart-figure">{svg}</div>', format="html")]
+
+
+def render_slo_chart(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    names = node.get("component")
+    if names:
+        known = {key for c in index.of_kind("component") for key in (c.id, c.qualified_id)}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            warn(
+                Problem("unknown-ref", f"slo-chart: :component: names no component {', '.join(map(repr, unknown))}"),
+                node,
+            )
+    chart = charts.slo_chart(index, node.get("spec"), names)
+    if not chart.bars:
+        return _empty("No SLOs.")
+    if t.builder.format == "html":
+        return _chart_figure(t, chart)  # its accessible name reads out every number
+    # builders without pictures: the numbers as a table
+    rows: list[list[list[Cell]]] = [
+        [[present.self_ref(bar.item, bar.label) if bar.item else bar.label], [bar.note], [bar.text]]
+        for bar in chart.bars
+    ]
+    return [t.table(chart.headers, rows, ["techspec-chart-table"])]
+
+
 RENDERERS: dict[str, Renderer] = {
     "table": render_table,
     "topology": render_topology,
     "summary": render_summary,
     "matrix": render_matrix,
     "report": render_report,
+    "slo-chart": render_slo_chart,
 }

@@ -157,6 +157,8 @@ class AggregateDirective(TechspecDirective):
         node = techspec_aggregate()
         node["aggregate"] = self.aggregate
         node["argument"] = self.arguments[0].strip() if self.arguments else ""
+        # its own page, also once latex or singlehtml has merged it into another's tree
+        node["techspec_docname"] = self.env.docname
         for name, is_list in self.declared.items():
             value = self.options.get(name)
             if value is None:
@@ -214,4 +216,5 @@ AGGREGATES: dict[str, type[AggregateDirective]] = {
     "traceability-matrix": aggregate_directive("matrix", {"spec": True, "prd": True, "rows": False}),
     "traceability-report": aggregate_directive("report", {"spec": True, "prd": True}),
     "spec-summary": aggregate_directive("summary", {}),
+    "slo-chart": aggregate_directive("slo-chart", {"spec": True, "component": True}),
 }
