@@ -226,7 +226,9 @@ for (const root of document.querySelectorAll(ours)) {
     const style = getComputedStyle(el);
     if (style.visibility !== "visible" || el.getClientRects().length === 0) continue;
     const bg = background(el);
-    const fg = over(rgba(style.color), bg);
+    // SVG text (the report's chart) is painted with its fill
+    const paint = el.closest("svg") && style.fill.startsWith("rgb") ? style.fill : style.color;
+    const fg = over(rgba(paint), bg);
     out.push({selector: selector(el, root), text: text.slice(0, 40), ratio: ratio(fg, bg), fg: hex(fg), bg: hex(bg)});
   }
 }
