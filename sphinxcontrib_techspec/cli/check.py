@@ -27,7 +27,7 @@ import click
 
 from .. import __version__
 from ..core.subtypes import SUBTYPES
-from .errors import fail
+from .errors import fail, one_line
 
 RECORD = "techspec-check-findings.json"
 
@@ -368,8 +368,7 @@ def command(
         with contextlib.redirect_stdout(sys.stderr):
             findings = run_checks(src.resolve(), cache, fresh)
     except Exception as error:  # conf.py and extensions are the project's code: one line, not their traceback
-        first = (str(error).strip().splitlines() or [""])[0]
-        fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {first}")
+        fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {one_line(error)}")
     text = FORMATS[fmt](findings, failing, Path.cwd())
     if output == "-":
         click.echo(text, nl=False)

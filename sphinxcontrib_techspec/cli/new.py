@@ -15,7 +15,7 @@ from string import Template
 import click
 
 from ..core import adrfiles
-from .errors import fail
+from .errors import fail, one_line
 
 SYNTAXES = {"myst": ".md", "rst": ".rst"}
 
@@ -180,9 +180,10 @@ def read_conf(conf: Path) -> dict[str, object]:
     from sphinx.util.tags import Tags
 
     try:
-        return eval_config_file(conf, Tags())
+        # absolute: Sphinx changes into conf.py's folder before it reads the file
+        return eval_config_file(conf.resolve(), Tags())
     except Exception as error:  # conf.py is the user's code: any error is theirs to see, in one line
-        fail(f"cannot read {conf}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+        fail(f"cannot read {conf}: {one_line(error)}")
 
 
 def existing_adrs(folder: Path) -> dict[int, Path]:
