@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_support import refused, techspec
+from cli_support import refused, sphinx_build, techspec
 
 
 def test_new_adr_reads_the_conf_py_of_a_relative_source_dir(tmp_path: Path) -> None:
@@ -23,3 +23,51 @@ def test_a_failing_conf_py_is_reported_by_its_cause(tmp_path: Path) -> None:
     # Sphinx's header line alone ("There is a programmable error ...:") names no cause
     refused(techspec("new", "adr", "Broken", cwd=tmp_path), "cannot read", "No module named 'no_such_module_here'")
     refused(techspec("check", str(tmp_path)), "could not check", "No module named 'no_such_module_here'")
+
+
+DIFF_CONF = 'project = "shop"\nextensions = ["myst_parser", "sphinxcontrib_techspec"]\nsuppress_warnings = ["techspec"]\n'
+DIFF_V1 = """\
+# Orders
+
+```{spec} SPEC-ORDERS
+:version: 1.0
+:status: current
+:api-version: 1.0
+```
+
+```{error-code} INVALID_INPUT
+:http-status: 400
+```
+
+```{api-endpoint} POST /orders
+```
+
+```{service-interface} OrderService
+
+def create(self, name: str) -> Order: ...
+```
+"""
+DIFF_V2 = (
+    DIFF_V1.replace(":http-status: 400", ":http-status: 422")
+    .replace("```{api-endpoint} POST /orders\n", "```{api-endpoint} POST /orders\n:async:\n")
+    .replace("name: str) -> Order", "name: str, note: str) -> Order")
+)
+
+
+def test_diff_reasons_read_like_the_others(tmp_path: Path) -> None:
+    # a user saw "breaking (An error code's :http-status: changes.)" beside "breaking (the objective is looser)"
+    exports = []
+    for version, text in (("v1", DIFF_V1), ("v2", DIFF_V2)):
+        src = tmp_path / version
+        src.mkdir()
+        (src / "conf.py").write_text(DIFF_CONF)
+        (src / "index.md").write_text(text)
+        built = sphinx_build(src, src / "_build")
+        assert built.returncode == 0, built.stderr
+        exports.append(str(src / "_build" / "techspec.json"))
+    report = techspec("diff", *exports)
+    assert report.code == 1, report.err
+    lines = report.out.splitlines()
+    assert "  ~ changed error-code 'INVALID_INPUT': breaking (the HTTP status changed)" in lines
+    assert "  ~ changed api-endpoint 'POST /orders': breaking (the endpoint became asynchronous)" in lines
+    assert "  ~ changed service-interface 'OrderService': breaking (the signature changed)" in lines
