@@ -71,3 +71,20 @@ def test_diff_reasons_read_like_the_others(tmp_path: Path) -> None:
     assert "  ~ changed error-code 'INVALID_INPUT': breaking (the HTTP status changed)" in lines
     assert "  ~ changed api-endpoint 'POST /orders': breaking (the endpoint became asynchronous)" in lines
     assert "  ~ changed service-interface 'OrderService': breaking (the signature changed)" in lines
+
+
+def test_clicks_own_usage_errors_are_one_line_too(tmp_path: Path) -> None:
+    # a wrong --format printed click's usage block over four lines; every other bad usage is one line
+    wrong = techspec("export", "--format", "yaml", "x.json", "-o", "x")
+    refused(wrong, "'yaml' is not one of", "openslo", "(see 'techspec export --help')")
+    assert wrong.err.startswith("techspec: error: ")
+    refused(techspec("export", "x.json", "-o", "x"), "Missing option '--format'", "backstage, csv")
+    refused(techspec("check", "--format", "xml", str(tmp_path)), "'xml' is not one of", "techspec check --help")
+    refused(techspec("diff", "-f", "yaml", "a.json", "b.json"), "'yaml' is not one of")
+    refused(techspec("new", "spec"), "Missing argument 'NAME'", "techspec new spec --help")
+    refused(techspec("new", "frob"), "No such command 'frob'", "techspec new --help")
+    refused(techspec("frob"), "No such command 'frob'", "(see 'techspec --help')")
+    refused(techspec("check", "--bogus", str(tmp_path)), "No such option '--bogus'")
+    # no subcommand at all is a request for help, which click prints in full
+    bare = techspec("new")
+    assert bare.code == 2 and "Commands:" in bare.err and "spec" in bare.err
