@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from cli_support import refused, sphinx_build, techspec
@@ -88,3 +89,36 @@ def test_clicks_own_usage_errors_are_one_line_too(tmp_path: Path) -> None:
     # no subcommand at all is a request for help, which click prints in full
     bare = techspec("new")
     assert bare.code == 2 and "Commands:" in bare.err and "spec" in bare.err
+
+
+GUIDE = Path(__file__).resolve().parent.parent / "example_docs" / "guide" / "workflow.md"
+
+
+def _reference() -> dict[tuple[str, ...], list[str]]:
+    """The Workflow page's command reference: each command's option cells, as written."""
+    text = GUIDE.read_text(encoding="utf-8").split("## Command reference", 1)[1]
+    out: dict[tuple[str, ...], list[str]] = {}
+    for heading, body in re.findall(r"^### `techspec ([^`]*)`\n(.*?)(?=^### |\Z)", text, re.S | re.M):
+        words = tuple(w for w in heading.split() if w.islower() and w.isalpha())
+        cells = [row.split(" | ")[0] for row in body.splitlines() if row.startswith("| `-")]
+        out[words] = [option for cell in cells for option in re.findall(r"`(-[^`]*)`", cell)]
+    return out
+
+
+def test_every_option_of_the_command_reference_is_in_help_as_written() -> None:
+    # `new prd --help` said "-r, --requirements INTEGER RANGE" and "-o PATH  (default: see each command)"
+    reference = _reference()
+    assert {("new", "spec"), ("new", "prd"), ("new", "adr"), ("diff",), ("check",), ("export",)} <= set(reference)
+    for words, options in reference.items():
+        shown = techspec(*words, "--help")
+        assert shown.code == 0, shown.err
+        help_text = " ".join(shown.out.split())
+        assert options, words
+        for option in options:
+            name, _, metavar = option.partition(" ")
+            if "\\|" in metavar:  # a choice: the same choices, in any order
+                choices = re.search(re.escape(name) + r" \[([^\]]*)\]", help_text)
+                assert choices and set(choices.group(1).split("|")) == set(metavar.split("\\|")), (words, option)
+            else:
+                assert option in help_text, (words, option, help_text)
+    assert "see each command" not in techspec("new", "spec", "--help").out

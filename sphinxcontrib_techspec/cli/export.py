@@ -41,11 +41,21 @@ def _load(path: str, what: str) -> Any:
     metavar="KIND",
     help="csv, xlsx: the one kind to tabulate (default: all).",
 )
-@click.option("--columns", help="csv, xlsx: comma-separated columns, as techspec-table's :columns:.")
-@click.option("--spec", "specs", multiple=True, help="csv, xlsx: only the items of this spec (repeatable), as :spec:.")
-@click.option("--filter", "filter_", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%).")
-@click.option("--sort", help="csv, xlsx: with --kind, techspec-table's :sort: (-window, id).")
-@click.option("--base-url", default="", help="Where the pages are published, to link back to them (html_baseurl).")
+@click.option("--columns", metavar="A,B,...", help="csv, xlsx: comma-separated columns, as techspec-table's :columns:.")
+@click.option(
+    "--spec",
+    "specs",
+    metavar="SPEC",
+    multiple=True,
+    help="csv, xlsx: only the items of this spec (repeatable), as :spec:.",
+)
+@click.option(
+    "--filter", "filter_", metavar="FILTER", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%)."
+)
+@click.option("--sort", metavar="SORT", help="csv, xlsx: with --kind, techspec-table's :sort: (-window, id).")
+@click.option(
+    "--base-url", default="", metavar="URL", help="Where the pages are published, to link back to them (html_baseurl)."
+)
 @click.option(
     "--openslo-queries",
     metavar="FILE",
@@ -55,6 +65,7 @@ def _load(path: str, what: str) -> Any:
     "--reqif-time",
     default=Options.reqif_time,
     show_default=True,
+    metavar="TIME",
     help="reqif: the creation time written into the document (techspec_reqif_time).",
 )
 @click.argument("export_json", metavar="EXPORT.json")
@@ -75,8 +86,15 @@ def command(
     """Write EXPORT.json (a techspec.json from a build) as FORMAT into OUT.
 
     Warnings about items a format cannot hold are printed to standard error, as
-    the build prints them; the rest is written. Exit status: 0 written, 2 bad
-    usage or unreadable input."""
+    the build prints them; the rest is written. A format of several files
+    (openapi; csv without --kind) writes them into OUT as a folder.
+
+    \b
+      techspec export --format openslo _build/html/techspec.json -o openslo.yaml
+      techspec export --format openapi _build/html/techspec.json -o openapi/
+      techspec export --format csv --kind slo _build/html/techspec.json -o -
+
+    Exit status: 0 written, 2 bad usage or unreadable input."""
     if (filter_ or sort) and not kind:
         fail("--filter and --sort need --kind: each kind has its own fields")
     data = _load(export_json, "export")

@@ -11,6 +11,7 @@ import re
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import click
 
@@ -64,9 +65,18 @@ _syntax = click.option(
     default=None,
     help="MyST Markdown (the default) or reStructuredText; -o PATH ending in .rst means --rst.",
 )
-_output = click.option(
-    "-o", "--output", "output", metavar="PATH", help="The file to write (default: see each command)."
-)
+
+
+def _output(kind: str) -> Any:
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        metavar="PATH",
+        help=f"The file to write (default: {kind}-NAME.md, or .rst, in the current folder).",
+    )
+
+
 _force = click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 
 
@@ -82,7 +92,7 @@ def command() -> None:
 @command.command("spec")
 @click.argument("name")
 @_syntax
-@_output
+@_output("spec")
 @click.option("--id", "spec_id", metavar="ID", help="The spec's ID (default: SPEC-NAME in capitals).")
 @click.option("--title", metavar="TITLE", help="The spec's title (default: from NAME).")
 @_force
@@ -113,11 +123,17 @@ def new_spec(
 @command.command("prd")
 @click.argument("name")
 @_syntax
-@_output
+@_output("prd")
 @click.option("--id", "prd_id", metavar="ID", help="The PRD's ID (default: PRD-NAME in capitals).")
 @click.option("--title", metavar="TITLE", help="The PRD's title (default: from NAME).")
 @click.option(
-    "-r", "--requirements", default=3, show_default=True, type=click.IntRange(0, 99), help="How many requirement stubs."
+    "-r",
+    "--requirements",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 99),
+    metavar="N",
+    help="How many requirement stubs.",
 )
 @_force
 def new_prd(
