@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -122,3 +123,29 @@ def test_every_option_of_the_command_reference_is_in_help_as_written() -> None:
             else:
                 assert option in help_text, (words, option, help_text)
     assert "see each command" not in techspec("new", "spec", "--help").out
+
+
+def test_diff_json_has_the_documented_keys(tmp_path: Path) -> None:
+    # CONTRACT.md's keys, plus the ones the Workflow page documents (the projects, a reason): no others
+    exports = []
+    for version, text in (("v1", DIFF_V1), ("v2", DIFF_V2.replace("INVALID_INPUT", "BAD_INPUT"))):
+        src = tmp_path / version
+        src.mkdir()
+        (src / "conf.py").write_text(DIFF_CONF)
+        (src / "index.md").write_text(text)
+        assert sphinx_build(src, src / "_build").returncode == 0
+        exports.append(str(src / "_build" / "techspec.json"))
+    report = techspec("diff", *exports, "--format", "json")
+    assert report.code == 1, report.err
+    data = json.loads(report.out)
+    assert set(data) == {"old", "new", "changes", "findings"} and data["old"] == data["new"] == "shop"
+    assert {c["change"] for c in data["changes"]} == {"added", "removed", "changed"}
+    for change in data["changes"]:
+        assert set(change) == {"kind", "id", "spec", "change", "class", "reason", "fields"}
+        assert change["class"] in ("breaking", "compatible", "editorial")
+        for field in change["fields"]:
+            assert set(field) == {"field", "old", "new", "class", "reason"}
+    (finding,) = data["findings"]
+    assert set(finding) == {"spec", "version", "old", "new", "message", "changes"}
+    assert ["error-code", "INVALID_INPUT"] in finding["changes"]
+    assert 'PROJECT, "new": PROJECT' in GUIDE.read_text(encoding="utf-8")
