@@ -149,3 +149,24 @@ def test_diff_json_has_the_documented_keys(tmp_path: Path) -> None:
     assert set(finding) == {"spec", "version", "old", "new", "message", "changes"}
     assert ["error-code", "INVALID_INPUT"] in finding["changes"]
     assert 'PROJECT, "new": PROJECT' in GUIDE.read_text(encoding="utf-8")
+
+
+def test_table_options_with_another_format_say_they_change_nothing(tmp_path: Path) -> None:
+    # `--format backstage --kind component` wrote every entity and said nothing; a user expected components only
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "conf.py").write_text(DIFF_CONF)
+    (src / "index.md").write_text(DIFF_V1)
+    assert sphinx_build(src, src / "_build").returncode == 0
+    export_json = str(src / "_build" / "techspec.json")
+    told = techspec("export", "--format", "reqif", "--kind", "error-code", "--spec", "SPEC-ORDERS", export_json, "-o", "-")
+    assert told.code == 0, told.err
+    assert told.err.splitlines() == [
+        "techspec: warning: --kind and --spec only narrow csv and xlsx; --format reqif writes every item"
+    ]
+    assert "SPEC-ORDERS" in told.out and "<REQ-IF" in told.out
+    table = techspec("export", "--format", "csv", "--kind", "error-code", export_json, "-o", "-")
+    assert table.code == 0 and table.err == "" and table.out.splitlines()[1].startswith("INVALID_INPUT,SPEC-ORDERS,")
+    # a missing export reads like diff's message, without Python's "[Errno 2]"
+    refused(techspec("export", "--format", "csv", str(tmp_path / "nope.json"), "-o", "-"), "No such file or directory")
+    assert "Errno" not in techspec("export", "--format", "csv", str(tmp_path / "nope.json"), "-o", "-").err

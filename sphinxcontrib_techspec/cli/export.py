@@ -15,7 +15,7 @@ import click
 import yaml
 
 from ..core import export as techspec_json
-from ..core.formats import FORMATS, Options, save
+from ..core.formats import FORMATS, Options, save, tables
 from ..core.kinds import KINDS
 
 
@@ -29,7 +29,9 @@ def _load(path: str, what: str) -> Any:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         return json.loads(text) if what == "export" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+    except OSError as error:
+        fail(f"cannot read {what} {path!r}: {error.strerror or error}")
+    except (UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
         fail(f"cannot read {what} {path!r}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
 
 
@@ -97,6 +99,22 @@ def command(
     Exit status: 0 written, 2 bad usage or unreadable input."""
     if (filter_ or sort) and not kind:
         fail("--filter and --sort need --kind: each kind has its own fields")
+    table_options = (
+        ("--kind", kind),
+        ("--columns", columns),
+        ("--spec", specs),
+        ("--filter", filter_),
+        ("--sort", sort),
+    )
+    given = [name for name, value in table_options if value]
+    if given and format_ not in {f.name for f in tables.FORMATS}:
+        # the contract's form allows --kind with every format: say it changes nothing rather than ignore it silently
+        click.echo(
+            f"techspec: warning: {' and '.join([', '.join(given[:-1]), given[-1]] if len(given) > 1 else given)} "
+            f"only narrow{'s' if len(given) == 1 else ''} csv and xlsx; "
+            f"--format {format_} writes every item",
+            err=True,
+        )
     data = _load(export_json, "export")
     try:
         project, index = techspec_json.read(data)
