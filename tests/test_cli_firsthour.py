@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from cli_support import refused, sphinx_build, techspec
 
 
@@ -27,7 +28,9 @@ def test_a_failing_conf_py_is_reported_by_its_cause(tmp_path: Path) -> None:
     refused(techspec("check", str(tmp_path)), "could not check", "No module named 'no_such_module_here'")
 
 
-DIFF_CONF = 'project = "shop"\nextensions = ["myst_parser", "sphinxcontrib_techspec"]\nsuppress_warnings = ["techspec"]\n'
+DIFF_CONF = (
+    'project = "shop"\nextensions = ["myst_parser", "sphinxcontrib_techspec"]\nsuppress_warnings = ["techspec"]\n'
+)
 DIFF_V1 = """\
 # Orders
 
@@ -159,7 +162,9 @@ def test_table_options_with_another_format_say_they_change_nothing(tmp_path: Pat
     (src / "index.md").write_text(DIFF_V1)
     assert sphinx_build(src, src / "_build").returncode == 0
     export_json = str(src / "_build" / "techspec.json")
-    told = techspec("export", "--format", "reqif", "--kind", "error-code", "--spec", "SPEC-ORDERS", export_json, "-o", "-")
+    told = techspec(
+        "export", "--format", "reqif", "--kind", "error-code", "--spec", "SPEC-ORDERS", export_json, "-o", "-"
+    )
     assert told.code == 0, told.err
     assert told.err.splitlines() == [
         "techspec: warning: --kind and --spec only narrow csv and xlsx; --format reqif writes every item"
@@ -170,3 +175,27 @@ def test_table_options_with_another_format_say_they_change_nothing(tmp_path: Pat
     # a missing export reads like diff's message, without Python's "[Errno 2]"
     refused(techspec("export", "--format", "csv", str(tmp_path / "nope.json"), "-o", "-"), "No such file or directory")
     assert "Errno" not in techspec("export", "--format", "csv", str(tmp_path / "nope.json"), "-o", "-").err
+
+
+QUICKSTART = GUIDE.parent / "quickstart.md"
+
+
+@pytest.mark.parametrize("syntax", ["md", "rst"])
+def test_the_quickstart_verbatim_builds_with_W_and_shows_its_budget(tmp_path: Path, syntax: str) -> None:
+    # the card said "Error budget seconds: 43m 12s" where the page promised 43 minutes 12 seconds of outage
+    page = QUICKSTART.read_text(encoding="utf-8")
+    conf = re.search(r"```\{code-block\} python\n(.*?)```", page, re.S)
+    body = re.search(
+        r"````\{code-block\} md\n(.*?)````" if syntax == "md" else r"```\{code-block\} rst\n(.*?)```", page, re.S
+    )
+    assert conf and body
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(conf.group(1))
+    (docs / f"index.{syntax}").write_text(body.group(1))
+    built = sphinx_build(docs, docs / "_build" / "html", "-W", "--keep-going")
+    assert built.returncode == 0, built.stderr
+    html = (docs / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Error budget : 0.1%" in text and "Outage allowed : 43m 12s" in text
+    assert "`Error budget: 0.1%`" in page and "`Outage allowed: 43m 12s`" in page
