@@ -199,3 +199,21 @@ def test_the_quickstart_verbatim_builds_with_W_and_shows_its_budget(tmp_path: Pa
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "Error budget : 0.1%" in text and "Outage allowed : 43m 12s" in text
     assert "`Error budget: 0.1%`" in page and "`Outage allowed: 43m 12s`" in page
+
+
+def test_the_workflow_pages_placeholder_lines_are_what_the_build_and_check_print(tmp_path: Path) -> None:
+    # the page showed "checkout.md:118: WARNING: slo 'availability-30d'"; the build says SLO, at line 122
+    page = GUIDE.read_text(encoding="utf-8")
+    shown_build = next(line for line in page.splitlines() if "WARNING:" in line and "placeholder" in line)
+    shown_check = next(line for line in page.splitlines() if ": error: " in line and "placeholder" in line)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_techspec"]\n')
+    (docs / "index.md").write_text("# Specs\n\n```{toctree}\nspecs/checkout\n```\n")
+    made = techspec("new", "spec", "checkout", "-o", "docs/specs/checkout.md", cwd=tmp_path)
+    assert made.code == 0 and made.out.strip() == "docs/specs/checkout.md"
+    built = sphinx_build(docs, docs / "_build")
+    warnings = [line.replace(f"{tmp_path}/", "") for line in built.stderr.splitlines()]
+    assert shown_build in warnings
+    checked = techspec("check", "docs", "--cache-dir", str(tmp_path / "cache"), cwd=tmp_path)
+    assert checked.code == 1 and shown_check in checked.out.splitlines()
