@@ -217,3 +217,22 @@ def test_the_workflow_pages_placeholder_lines_are_what_the_build_and_check_print
     assert shown_build in warnings
     checked = techspec("check", "docs", "--cache-dir", str(tmp_path / "cache"), cwd=tmp_path)
     assert checked.code == 1 and shown_check in checked.out.splitlines()
+
+
+def test_the_workflow_pages_diff_example_is_what_diff_prints(tmp_path: Path) -> None:
+    # the page showed "target: >= 99.9% -> >= 99.5%"; diff shows targets as written, "99.9% -> 99.5%"
+    from test_cli_diff import CONF, MYST_V1, MYST_V2
+
+    page = GUIDE.read_text(encoding="utf-8")
+    shown = re.search(r"\$ techspec diff main-build/techspec.json _build/html/techspec.json\n(.*?)```", page, re.S)
+    assert shown
+    exports = []
+    for version, text in (("main-build", MYST_V1), ("html", MYST_V2)):
+        src = tmp_path / version
+        src.mkdir()
+        (src / "conf.py").write_text(CONF)
+        (src / "index.md").write_text(text)
+        assert sphinx_build(src, src / "_build").returncode == 0
+        exports.append(str(src / "_build" / "techspec.json"))
+    report = techspec("diff", *exports)
+    assert report.code == 1 and report.out == shown.group(1)
