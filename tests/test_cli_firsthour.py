@@ -236,3 +236,23 @@ def test_the_workflow_pages_diff_example_is_what_diff_prints(tmp_path: Path) -> 
         exports.append(str(src / "_build" / "techspec.json"))
     report = techspec("diff", *exports)
     assert report.code == 1 and report.out == shown.group(1)
+
+
+def test_the_github_recipe_still_reviews_the_change_when_the_check_fails() -> None:
+    # `techspec check` exits 1 on a finding: a diff step without if: always() never ran,
+    # and the always() comment step then failed on a missing spec-changes.md
+    import yaml
+
+    page = GUIDE.read_text(encoding="utf-8")
+    recipe = re.search(r"### GitHub Actions\n\n```\{code-block\} yaml\n(.*?)```", page, re.S)
+    assert recipe
+    steps = yaml.safe_load(recipe.group(1))["jobs"]["specs"]["steps"]
+    check = next(i for i, step in enumerate(steps) if str(step.get("run", "")).startswith("techspec check"))
+    after = steps[check + 1 :]
+    assert [s.get("run", s.get("uses", "")).split()[:2] for s in after] == [
+        ["github/codeql-action/upload-sarif@v3"],
+        ["techspec", "diff"],
+        ["gh", "pr"],
+    ]
+    assert all(str(step.get("if", "")).startswith("always()") for step in after)
+    assert "spec-changes.md" in after[-1]["if"]
