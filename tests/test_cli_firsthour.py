@@ -256,3 +256,25 @@ def test_the_github_recipe_still_reviews_the_change_when_the_check_fails() -> No
     ]
     assert all(str(step.get("if", "")).startswith("always()") for step in after)
     assert "spec-changes.md" in after[-1]["if"]
+
+
+def test_check_does_not_replay_export_findings_after_the_exports_are_turned_off(tmp_path: Path) -> None:
+    # a user turned techspec_exports off and `techspec check` kept reporting "left out of the OpenSLO export"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    conf = 'extensions = ["myst_parser", "sphinxcontrib_techspec"]\n'
+    (docs / "index.md").write_text(
+        "# Shop\n\n```{spec} SPEC-SHOP\n:version: 1.0\n:status: current\n```\n\n"
+        "```{sli} lat\n:kind: latency\n```\n\n```{slo} peak\n:sli: lat\n:target: >= 500 rps\n:window: 1d\n```\n"
+    )
+    cache = str(tmp_path / "cache")
+    (docs / "conf.py").write_text(conf + 'techspec_exports = ["openslo"]\n')
+    first = techspec("check", "docs", "--cache-dir", cache, cwd=tmp_path)
+    assert "left out of the OpenSLO export" in first.out and "[techspec.export]" in first.out
+    (docs / "conf.py").write_text(conf)
+    second = techspec("check", "docs", "--cache-dir", cache, cwd=tmp_path)
+    assert "[techspec.export]" not in second.out
+    assert second.out == techspec("check", "docs", "--cache-dir", cache, "--fresh", cwd=tmp_path).out
+    (docs / "conf.py").write_text(conf + 'techspec_exports = ["openslo"]\n')
+    third = techspec("check", "docs", "--cache-dir", cache, cwd=tmp_path)
+    assert third.out.count("[techspec.export]") == 1

@@ -29,7 +29,7 @@ from .. import __version__
 from ..core.subtypes import SUBTYPES
 from .errors import fail, one_line
 
-RECORD = "techspec-check-findings.json"
+RECORD = "techspec-check-findings-2.json"  # -2: earlier records kept export findings as stale
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +68,10 @@ def default_cache(source_dir: Path) -> Path:
 # -- running Sphinx ---------------------------------------------------------------------------------
 
 
+#: set on the application once ``build-finished`` starts: what is reported then is never replayed
+FINISHING = "_techspec_check_finishing"
+
+
 def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
     """A handler on Sphinx's logger keeping every techspec warning that ``suppress_warnings`` lets through.
 
@@ -95,6 +99,8 @@ def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
                 BuildPhase.RESOLVING: "write",
                 BuildPhase.WRITING: "write",
             }.get(phase, "other")
+            if getattr(app, FINISHING, False):  # whole-project work (the exports): made afresh every run
+                stage = "finish"
             found.append(Finding(file, line, subtype, message, stage, docname))
 
     def _location(location: Any) -> tuple[str, int, str]:
@@ -168,6 +174,7 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
         )
         app.connect("env-before-read-docs", lambda _app, _env, docnames: read.update(docnames))
         app.connect("env-check-consistency", lambda _app, _env: ran.append(True))
+        app.connect("build-finished", lambda _app, _exc: setattr(_app, FINISHING, True), priority=0)
         app.build()
         docs = set(app.env.all_docs)
         written: set[str] = getattr(app.builder, "written", set())

@@ -243,8 +243,7 @@ def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str,
             problems.append(
                 Problem(
                     "api-drift",
-                    f"{item.mention}: error statuses differ from {method} {api_path} in {where}: "
-                    + "; ".join(parts),
+                    f"{item.mention}: error statuses differ from {method} {api_path} in {where}: " + "; ".join(parts),
                     item.docname,
                     item.lineno,
                 )
