@@ -278,3 +278,24 @@ def test_check_does_not_replay_export_findings_after_the_exports_are_turned_off(
     (docs / "conf.py").write_text(conf + 'techspec_exports = ["openslo"]\n')
     third = techspec("check", "docs", "--cache-dir", cache, cwd=tmp_path)
     assert third.out.count("[techspec.export]") == 1
+
+
+def test_check_without_its_record_of_findings_reads_everything_again(tmp_path: Path) -> None:
+    # an environment cache without the last run's record (first run of a new version, a damaged file)
+    # reported "0 findings": the documents Sphinx did not read again reported nothing
+    from sphinxcontrib_techspec.cli.check import RECORD
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_techspec"]\n')
+    (docs / "index.md").write_text("# Shop\n\n```{slo} fast\n:target: soon\n```\n")
+    cache = tmp_path / "cache"
+    first = techspec("check", "docs", "--cache-dir", str(cache), cwd=tmp_path)
+    assert first.code == 1 and "[techspec.missing-option]" in first.out and "[techspec.bad-value]" in first.out
+    for damage in (None, "[not json"):
+        if damage is None:
+            (cache / RECORD).unlink()
+        else:
+            (cache / RECORD).write_text(damage)
+        again = techspec("check", "docs", "--cache-dir", str(cache), cwd=tmp_path)
+        assert again.code == 1 and again.out == first.out

@@ -157,9 +157,13 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
     ran: list[bool] = []
     record = cache / RECORD
     previous: list[Finding] = []
-    if record.is_file() and not fresh:
-        with contextlib.suppress(ValueError, TypeError, OSError):
+    try:
+        if not fresh:
             previous = [Finding(**entry) for entry in json.loads(record.read_text(encoding="utf-8"))]
+    except (ValueError, TypeError, OSError):
+        # no record of the last run's findings (a first run, an older or damaged cache): the
+        # documents the environment would not read again would report nothing, so read them all
+        fresh = True
     with patch_docutils(source_dir), docutils_namespace(), _captured(found):
         app = Sphinx(
             str(source_dir),
