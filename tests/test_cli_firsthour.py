@@ -299,3 +299,17 @@ def test_check_without_its_record_of_findings_reads_everything_again(tmp_path: P
             (cache / RECORD).write_text(damage)
         again = techspec("check", "docs", "--cache-dir", str(cache), cwd=tmp_path)
         assert again.code == 1 and again.out == first.out
+
+
+def test_an_empty_fail_on_is_refused_and_techspec_means_every_subtype(tmp_path: Path) -> None:
+    # `--fail-on "$FAIL_ON"` with the variable unset passed every check: "0 failing the check"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_techspec"]\n')
+    (docs / "index.md").write_text("# Shop\n\n```{slo} fast\n:target: soon\n```\n")
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    refused(techspec("check", "docs", "--fail-on", "", *cache, cwd=tmp_path), "--fail-on names no subtype")
+    refused(techspec("check", "docs", "--fail-on", " , ", *cache, cwd=tmp_path), "--fail-on names no subtype")
+    every = techspec("check", "docs", "--fail-on", "techspec", *cache, cwd=tmp_path)
+    assert every.code == 1 and every.out == techspec("check", "docs", *cache, cwd=tmp_path).out
+    assert every.out.splitlines()[-1] == "3 findings, 3 failing the check"

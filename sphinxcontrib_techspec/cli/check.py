@@ -298,8 +298,12 @@ def parse_fail_on(value: str | None) -> set[str]:
     if value is None:
         return set(SUBTYPES)
     wanted = {v.strip().removeprefix("techspec.") for v in value.split(",") if v.strip()}
+    if not wanted:  # `--fail-on "$UNSET"` in CI must not quietly turn the gate off
+        fail("--fail-on names no subtype: give SUBTYPE,... ('techspec' for all of them, 'none' to report only)")
     if wanted == {"none"}:
         return set()
+    if "techspec" in wanted:  # as in suppress_warnings: the whole family
+        return set(SUBTYPES)
     unknown = sorted(wanted - set(SUBTYPES))
     if unknown:
         fail(f"--fail-on: no subtype {', '.join(unknown)} (see 'techspec check --list-subtypes')")
@@ -320,7 +324,7 @@ def parse_fail_on(value: str | None) -> set[str]:
 @click.option(
     "--fail-on",
     metavar="SUBTYPE,...",
-    help="Subtypes that fail the check (default: every techspec subtype; 'none': report only). "
+    help="Subtypes that fail the check (default, or 'techspec': every techspec subtype; 'none': report only). "
     "Subtypes in conf.py's suppress_warnings are never reported.",
 )
 @click.option(
