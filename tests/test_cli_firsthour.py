@@ -313,3 +313,21 @@ def test_an_empty_fail_on_is_refused_and_techspec_means_every_subtype(tmp_path: 
     every = techspec("check", "docs", "--fail-on", "techspec", *cache, cwd=tmp_path)
     assert every.code == 1 and every.out == techspec("check", "docs", *cache, cwd=tmp_path).out
     assert every.out.splitlines()[-1] == "3 findings, 3 failing the check"
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "spec_id"),
+    [
+        ("Checkout API", "Checkout API", "SPEC-CHECKOUT-API"),
+        ("iOS App", "iOS App", "SPEC-IOS-APP"),
+        ("order-history", "Order History", "SPEC-ORDER-HISTORY"),
+    ],
+)
+def test_new_keeps_the_capitals_a_name_is_written_with(tmp_path: Path, name: str, title: str, spec_id: str) -> None:
+    # `techspec new spec "Checkout API"` wrote "Tech Spec: Checkout Api"
+    made = techspec("new", "spec", name, "-o", "spec.md", cwd=tmp_path)
+    assert made.code == 0, made.err
+    text = (tmp_path / "spec.md").read_text()
+    assert text.startswith(f"# Tech Spec: {title}\n\n```{{spec}} {spec_id}\n:title: {title}\n")
+    prd = techspec("new", "prd", name, "--rst", "-o", "prd.rst", cwd=tmp_path)
+    assert prd.code == 0 and f":title: {title}\n" in (tmp_path / "prd.rst").read_text()

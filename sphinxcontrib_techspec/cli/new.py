@@ -50,7 +50,9 @@ def write_new(path: Path, text: str, force: bool) -> None:
 
 
 def title_of(name: str) -> str:
-    return " ".join(word.capitalize() for word in slug(name).split("-"))
+    """``checkout`` -> ``Checkout``; a word written with capitals stays as written (``API``, ``iOS``)."""
+    words = [w for w in re.split(r"[\s_-]+", name) if re.search(r"\w", w)]
+    return " ".join(w if any(c.isupper() for c in w) else w[:1].upper() + w[1:] for w in words)
 
 
 def named(name: str) -> str:
