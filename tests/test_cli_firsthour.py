@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,30 @@ def test_new_keeps_the_capitals_a_name_is_written_with(tmp_path: Path, name: str
     assert text.startswith(f"# Tech Spec: {title}\n\n```{{spec}} {spec_id}\n:title: {title}\n")
     prd = techspec("new", "prd", name, "--rst", "-o", "prd.rst", cwd=tmp_path)
     assert prd.code == 0 and f":title: {title}\n" in (tmp_path / "prd.rst").read_text()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_git_says_why_a_revision_cannot_be_built(tmp_path: Path) -> None:
+    # both failures printed Sphinx's last line, "Please also report this if it was a user error, ..."
+    from test_cli_diff import MYST_V1, git, write
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "README").write_text("shop\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "before the docs")
+    write(repo / "docs", {"checkout.md": MYST_V1, "payments.rst": "Payments\n========\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "docs")
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    refused(
+        techspec("diff", "--git", "HEAD~1", "HEAD", "docs", *cache, cwd=repo),
+        "HEAD~1 (",
+        "has no docs/conf.py: the project is not there yet",
+    )
+    (repo / "docs" / "conf.py").write_text('extensions = ["myst_parser", "no_such_extension_here"]\n')
+    git(repo, "commit", "-q", "-am", "a broken extension")
+    broken = techspec("diff", "--git", "HEAD~1", "HEAD", "docs", *cache, cwd=repo)
+    refused(broken, "building HEAD (", "ExtensionError: Could not import extension no_such_extension_here")
+    assert "report" not in broken.err

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,6 +118,10 @@ def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
         tree = Path(tmp) / "tree"
         _git(source_dir, "worktree", "add", "--detach", "--quiet", str(tree), commit)
         try:
+            if not (tree / relative / "conf.py").is_file():
+                fail(
+                    f"{revision} ({commit[:12]}) has no {(relative / 'conf.py').as_posix()}: the project is not there yet"
+                )
             out = Path(tmp) / "out"
             result = subprocess.run(
                 [
@@ -134,14 +140,30 @@ def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
                 text=True,
                 env={**os.environ, "PYTHONWARNINGS": "ignore"},
             )
-            if result.returncode != 0 or not (out / "techspec.json").is_file():
-                tail = (result.stderr.strip().splitlines() or ["no techspec.json was written"])[-1]
-                fail(f"building {revision} ({commit[:12]}) failed: {tail}")
+            if result.returncode != 0:
+                fail(f"building {revision} ({commit[:12]}) failed: {sphinx_failure(result.stderr)}")
+            if not (out / "techspec.json").is_file():
+                fail(
+                    f"building {revision} ({commit[:12]}) wrote no techspec.json: is sphinxcontrib_techspec in its extensions?"
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(out / "techspec.json", target)
         finally:
             _git(source_dir, "worktree", "remove", "--force", str(tree))
     return target
+
+
+def sphinx_failure(stderr: str) -> str:
+    """The one line of a failed Sphinx run that says why: its exception, not its advice to report it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b: ", line)]
+    if raised:
+        name, _, message = raised[-1].partition(": ")
+        return f"{name.rpartition('.')[2]}: {message}"  # sphinx.errors.ConfigError -> ConfigError
+    for first, second in itertools.pairwise(lines):
+        if first.endswith("error:"):  # Sphinx's own "Configuration error:" then the message
+            return f"{first} {second}"
+    return lines[0] if lines else "Sphinx stopped without saying why"
 
 
 def _git(cwd: Path, *args: str, what: str = "") -> str:
