@@ -359,3 +359,13 @@ def test_diff_git_says_why_a_revision_cannot_be_built(tmp_path: Path) -> None:
     broken = techspec("diff", "--git", "HEAD~1", "HEAD", "docs", *cache, cwd=repo)
     refused(broken, "building HEAD (", "ExtensionError: Could not import extension no_such_extension_here")
     assert "report" not in broken.err
+
+
+def test_check_of_a_project_without_the_extension_says_so(tmp_path: Path) -> None:
+    # it said "SphinxError: Builder name techspec-check not registered or available through entry point"
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser"]\n')
+    (tmp_path / "index.md").write_text("# Shop\n")
+    refused(
+        techspec("check", str(tmp_path), "--cache-dir", str(tmp_path / "cache")),
+        "conf.py does not load sphinxcontrib_techspec: add it to extensions",
+    )

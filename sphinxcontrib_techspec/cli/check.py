@@ -383,6 +383,8 @@ def command(
         with contextlib.redirect_stdout(sys.stderr):
             findings = run_checks(src.resolve(), cache, fresh)
     except Exception as error:  # conf.py and extensions are the project's code: one line, not their traceback
+        if "techspec-check" in str(error):  # the builder is the extension's: conf.py does not load it
+            fail(f"{src / 'conf.py'} does not load sphinxcontrib_techspec: add it to extensions")
         fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {one_line(error)}")
     text = FORMATS[fmt](findings, failing, Path.cwd())
     if output == "-":
