@@ -369,3 +369,23 @@ def test_check_of_a_project_without_the_extension_says_so(tmp_path: Path) -> Non
         techspec("check", str(tmp_path), "--cache-dir", str(tmp_path / "cache")),
         "conf.py does not load sphinxcontrib_techspec: add it to extensions",
     )
+
+
+def test_a_file_name_for_a_format_of_several_files_is_refused(tmp_path: Path) -> None:
+    # `-o openapi.yaml` silently made a folder named openapi.yaml (and `-o all.csv` one named all.csv)
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "conf.py").write_text(DIFF_CONF)
+    (src / "index.md").write_text(DIFF_V1)
+    assert sphinx_build(src, src / "_build").returncode == 0
+    export_json = str(src / "_build" / "techspec.json")
+    refused(
+        techspec("export", "--format", "openapi", export_json, "-o", "openapi.yaml", cwd=tmp_path),
+        "writes several files (SPEC-ORDERS.openapi.yaml): give a folder as -o, not 'openapi.yaml'",
+    )
+    refused(techspec("export", "--format", "csv", export_json, "-o", "all.csv", cwd=tmp_path), "give a folder as -o")
+    assert not (tmp_path / "openapi.yaml").exists() and not (tmp_path / "all.csv").exists()
+    made = techspec("export", "--format", "openapi", export_json, "-o", "openapi", cwd=tmp_path)
+    assert made.code == 0 and (tmp_path / "openapi" / "SPEC-ORDERS.openapi.yaml").is_file()
+    one = techspec("export", "--format", "csv", "--kind", "error-code", export_json, "-o", "errors.csv", cwd=tmp_path)
+    assert one.code == 0 and (tmp_path / "errors.csv").is_file()

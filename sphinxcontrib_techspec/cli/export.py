@@ -155,6 +155,12 @@ def command(
             fail(f"--format {format_} is binary: give a file as -o")
         click.echo(content, nl=False)
         return
+    suffix = Path(out).suffix
+    if isinstance(content, dict) and suffix and any(name.endswith(suffix) for name in content):
+        # `-o openapi.yaml` made a folder of that name: surely a file was meant
+        names = sorted(content)
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        fail(f"--format {format_} writes several files ({shown}): give a folder as -o, not {out!r}")
     try:
         save(content, Path(out))
     except OSError as error:
