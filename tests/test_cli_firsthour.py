@@ -389,3 +389,13 @@ def test_a_file_name_for_a_format_of_several_files_is_refused(tmp_path: Path) ->
     assert made.code == 0 and (tmp_path / "openapi" / "SPEC-ORDERS.openapi.yaml").is_file()
     one = techspec("export", "--format", "csv", "--kind", "error-code", export_json, "-o", "errors.csv", cwd=tmp_path)
     assert one.code == 0 and (tmp_path / "errors.csv").is_file()
+
+
+@pytest.mark.parametrize("what", ["spec", "prd"])
+def test_new_with_o_dash_writes_to_standard_output(tmp_path: Path, what: str) -> None:
+    # `techspec new spec x -o -` wrote a file named "-", where every other command's -o - is standard output
+    shown = techspec("new", what, "checkout", "--rst", "-o", "-", cwd=tmp_path)
+    assert shown.code == 0, shown.err
+    assert list(tmp_path.iterdir()) == []
+    written = techspec("new", what, "checkout", "--rst", "-o", "out.rst", cwd=tmp_path)
+    assert written.code == 0 and shown.out == (tmp_path / "out.rst").read_text()

@@ -39,6 +39,9 @@ def syntax_of(myst: bool | None, output: str | None) -> str:
 
 
 def write_new(path: Path, text: str, force: bool) -> None:
+    if str(path) == "-":  # as for every other command: standard output
+        click.echo(text, nl=False)
+        return
     if path.exists() and not force:
         fail(f"{path} exists; choose another -o PATH, or pass --force to overwrite it")
     try:
@@ -75,7 +78,7 @@ def _output(kind: str) -> Any:
         "--output",
         "output",
         metavar="PATH",
-        help=f"The file to write (default: {kind}-NAME.md, or .rst, in the current folder).",
+        help=f"The file to write, - for standard output (default: {kind}-NAME.md, or .rst, in the current folder).",
     )
 
 
