@@ -399,3 +399,23 @@ def test_new_with_o_dash_writes_to_standard_output(tmp_path: Path, what: str) ->
     assert list(tmp_path.iterdir()) == []
     written = techspec("new", what, "checkout", "--rst", "-o", "out.rst", cwd=tmp_path)
     assert written.code == 0 and shown.out == (tmp_path / "out.rst").read_text()
+
+
+@pytest.mark.parametrize(("prefix", "written"), [('"arch-"', "arch-"), ('""', "techspec:")])
+def test_new_writes_the_directive_names_the_project_answers_to(tmp_path: Path, prefix: str, written: str) -> None:
+    # with techspec_plain_directives = False (the sphinx-needs page's "no overlap at all"), the spec that
+    # `techspec new` wrote used plain names and every directive of it was unknown
+    counts = []
+    for name, extra in (("plain", ""), ("prefixed", f"techspec_plain_directives = False\ntechspec_directive_prefix = {prefix}\n")):
+        docs = tmp_path / name / "docs"
+        docs.mkdir(parents=True)
+        (docs / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_techspec"]\n' + extra)
+        (docs / "index.md").write_text("# X\n\n```{toctree}\n:glob:\n\nspecs/*\nprds/*\n```\n")
+        assert techspec("new", "spec", "checkout", "-o", "docs/specs/checkout.md", cwd=tmp_path / name).code == 0
+        assert techspec("new", "prd", "checkout", "--rst", "-o", "docs/prds/checkout.rst", cwd=tmp_path / name).code == 0
+        built = sphinx_build(docs, docs / "_build")
+        assert built.returncode == 0 and "Unknown directive" not in built.stderr, built.stderr
+        counts.append(len(json.loads((docs / "_build" / "techspec.json").read_text())["items"]))
+        spec = (docs / "specs" / "checkout.md").read_text()
+        assert ("```{" + written + "spec} SPEC-CHECKOUT") in spec if extra else "```{spec} SPEC-CHECKOUT" in spec
+    assert counts[0] == counts[1] == 26

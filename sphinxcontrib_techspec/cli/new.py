@@ -38,7 +38,35 @@ def syntax_of(myst: bool | None, output: str | None) -> str:
     return "rst" if output and output.endswith(".rst") else "myst"
 
 
+def project_names(text: str, path: Path) -> str:
+    """The template's directive names as the project that will hold ``path`` knows them.
+
+    A project with ``techspec_plain_directives = False`` (the nearest conf.py above the
+    file says so) answers only to the prefixed names, or the ``techspec:`` ones."""
+    start = (Path.cwd() if str(path) == "-" else path).resolve()
+    conf = next((d / "conf.py" for d in start.parents if (d / "conf.py").is_file()), None)
+    if conf is None:
+        return text
+    try:
+        from sphinx.config import eval_config_file
+        from sphinx.util.tags import Tags
+
+        values = eval_config_file(conf, Tags())
+    except Exception:  # the file is written all the same; the build will report the conf.py
+        return text
+    if values.get("techspec_plain_directives", True) is not False:
+        return text
+    prefix = values.get("techspec_directive_prefix", "ts-")
+    prefix = prefix if isinstance(prefix, str) and prefix else "techspec:"
+    from ..sphinx.names import DIRECTIVES
+
+    names = "|".join(re.escape(n) for n in sorted(DIRECTIVES, key=len, reverse=True))
+    pattern = re.compile(rf"(?m)^(```\{{|[ \t]*\.\. )({names})(\}}|::)")
+    return pattern.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", text)
+
+
 def write_new(path: Path, text: str, force: bool) -> None:
+    text = project_names(text, path)
     if str(path) == "-":  # as for every other command: standard output
         click.echo(text, nl=False)
         return
