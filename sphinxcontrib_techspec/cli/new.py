@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -100,7 +101,10 @@ _syntax = click.option(
 )
 
 
-def _output(kind: str) -> Any:
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _output(kind: str) -> Callable[[_Command], _Command]:
     return click.option(
         "-o",
         "--output",
