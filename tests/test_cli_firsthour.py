@@ -419,3 +419,14 @@ def test_new_writes_the_directive_names_the_project_answers_to(tmp_path: Path, p
         spec = (docs / "specs" / "checkout.md").read_text()
         assert ("```{" + written + "spec} SPEC-CHECKOUT") in spec if extra else "```{spec} SPEC-CHECKOUT" in spec
     assert counts[0] == counts[1] == 26
+
+
+def test_diff_git_outside_a_repository_says_so(tmp_path: Path) -> None:
+    # it said "git rev-parse: fatal: not a git repository (or any of the parent directories): .git in docs"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(DIFF_CONF)
+    refused(
+        techspec("diff", "--git", "HEAD~1", "HEAD", "docs", cwd=tmp_path, env={"GIT_CEILING_DIRECTORIES": str(tmp_path)}),
+        "docs is in no git repository: --git compares two commits of one",
+    )

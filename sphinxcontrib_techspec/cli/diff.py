@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -105,6 +106,10 @@ FORMATS: dict[str, Callable[[changes.Report], str]] = {"text": as_text, "markdow
 def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
     """``techspec.json`` of ``source_dir`` at git ``revision``: checked out into a temporary
     worktree and built with Sphinx once per commit (the result is kept in ``cache``)."""
+    with contextlib.suppress(OSError):  # no git at all: _git says so
+        inside = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=source_dir, capture_output=True, text=True)
+        if inside.returncode != 0 and "not a git repository" in inside.stderr:
+            fail(f"{source_dir} is in no git repository: --git compares two commits of one")
     top = _git(source_dir, "rev-parse", "--show-toplevel").strip()
     commit = _git(
         source_dir, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", what=f"revision {revision!r}"
