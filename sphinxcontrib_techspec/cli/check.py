@@ -27,6 +27,7 @@ import click
 
 from .. import __version__
 from ..core.subtypes import SUBTYPES
+from .common import format_option, output_option, project_folder, write_report
 from .errors import fail, one_line
 
 RECORD = "techspec-check-findings-2.json"  # -2: earlier records kept export findings as stale
@@ -312,28 +313,14 @@ def parse_fail_on(value: str | None) -> set[str]:
 
 @click.command("check")
 @click.argument("source_dir", metavar="SOURCE_DIR", required=False)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for people, junit for GitLab and Jenkins, sarif for GitHub code scanning.",
-)
+@format_option(FORMATS, "text for people, junit for GitLab and Jenkins, sarif for GitHub code scanning.")
 @click.option(
     "--fail-on",
     metavar="SUBTYPE,...",
     help="Subtypes that fail the check (default, or 'techspec': every techspec subtype; 'none': report only). "
     "Subtypes in conf.py's suppress_warnings are never reported.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="Write the report here (default: standard output).",
-)
+@output_option
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False),
@@ -370,9 +357,7 @@ def command(
         return
     if source_dir is None:
         fail("missing SOURCE_DIR, the folder of the Sphinx project's conf.py")
-    src = Path(source_dir)
-    if not (src / "conf.py").is_file():
-        fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
+    src = project_folder(source_dir)
     failing = parse_fail_on(fail_on)
     cache = Path(cache_dir) if cache_dir else default_cache(src)
     try:
@@ -386,12 +371,5 @@ def command(
         if "techspec-check" in str(error):  # the builder is the extension's: conf.py does not load it
             fail(f"{src / 'conf.py'} does not load sphinxcontrib_techspec: add it to extensions")
         fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {one_line(error)}")
-    text = FORMATS[fmt](findings, failing, Path.cwd())
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            fail(f"cannot write {output}: {error.strerror or error}")
+    write_report(FORMATS[fmt](findings, failing, Path.cwd()), output)
     raise SystemExit(1 if any(f.subtype in failing for f in findings) else 0)

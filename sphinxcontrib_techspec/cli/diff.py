@@ -21,6 +21,7 @@ from ..core import changes, export
 from ..core.federation import decode
 from ..core.index import Index
 from .check import user_cache
+from .common import format_option, output_option, project_folder, write_report
 from .errors import fail
 
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
@@ -186,15 +187,7 @@ def _git(cwd: Path, *args: str, what: str = "") -> str:
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.argument("source_dir", metavar="[SOURCE_DIR]", required=False)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for a terminal, markdown for a pull-request comment, json for tools.",
-)
+@format_option(FORMATS, "text for a terminal, markdown for a pull-request comment, json for tools.")
 @click.option(
     "--git", "git", is_flag=True, help="OLD and NEW are git revisions of the project in SOURCE_DIR: build both."
 )
@@ -205,13 +198,7 @@ def _git(cwd: Path, *args: str, what: str = "") -> str:
     help="With --git: where each commit's export is kept (default: ~/.cache/techspec/diff).",
 )
 @click.option("--any-project", is_flag=True, help="Compare exports of two different projects anyway.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="Write the report here (default: standard output).",
-)
+@output_option
 def command(
     old: str,
     new: str,
@@ -241,9 +228,7 @@ def command(
     if git:
         if source_dir is None:
             fail("--git needs SOURCE_DIR, the folder of the project's conf.py")
-        src = Path(source_dir)
-        if not (src / "conf.py").is_file():
-            fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
+        src = project_folder(source_dir)
         cache = Path(cache_dir) if cache_dir else user_cache() / "diff"
         old_path, new_path = str(build_revision(src, old, cache)), str(build_revision(src, new, cache))
     else:
@@ -255,12 +240,5 @@ def command(
         report = changes.compare(old_index, new_index, old_project, new_project, any_project=any_project)
     except changes.OtherProject as error:
         fail(f"{error} (or pass --any-project)")
-    text = FORMATS[fmt](report)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            fail(f"cannot write {output}: {error.strerror or error}")
+    write_report(FORMATS[fmt](report), output)
     raise SystemExit(1 if report.findings else 0)
