@@ -239,20 +239,26 @@ def read_conf(conf: Path) -> dict[str, object]:
         fail(f"cannot read {conf}: {one_line(error)}")
 
 
+def _number(path: Path) -> str | None:
+    """The ADR number of a file name (``0007`` of ``0007-x.md``) as the build reads it; None for a
+    file named otherwise, or by a date (``20200925-x.md``: a date, not ADR 20200925)."""
+    label = adrfiles.adr_id(path.name)
+    return label.removeprefix("ADR-") if label.startswith("ADR-") else None
+
+
 def existing_adrs(folder: Path) -> dict[int, Path]:
     """Numbered ADR files of ``folder``, by number."""
     out: dict[int, Path] = {}
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
-            match = re.match(r"(?:adr[-_]?)?(\d+)[-_.]", path.name, re.IGNORECASE)
-            if path.is_file() and match and not re.match(r"\d{4}-\d{2}-\d{2}", path.name):
-                out.setdefault(int(match.group(1)), path)
+            number = _number(path)
+            if path.is_file() and number is not None:
+                out.setdefault(int(number), path)
     return out
 
 
 def adr_width(adrs: dict[int, Path]) -> int:
-    widths = [len(re.match(r"(?:adr[-_]?)?(\d+)", p.name, re.IGNORECASE).group(1)) for p in adrs.values()]  # type: ignore[union-attr]
-    return max(widths, default=4)
+    return max((len(_number(p) or "") for p in adrs.values()), default=4)
 
 
 def supersede(old: Path, new_label: str, new_file: str) -> str:
