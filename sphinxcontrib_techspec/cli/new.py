@@ -49,10 +49,7 @@ def project_names(text: str, path: Path) -> str:
     if conf is None:
         return text
     try:
-        from sphinx.config import eval_config_file
-        from sphinx.util.tags import Tags
-
-        values = eval_config_file(conf, Tags())
+        values = _conf_values(conf)
     except Exception:  # the file is written all the same; the build will report the conf.py
         return text
     if values.get("techspec_plain_directives", True) is not False:
@@ -227,14 +224,19 @@ def adr_folder(directory: str | None, source_dir: str) -> Path:
     return Path(source_dir) / folder
 
 
-def read_conf(conf: Path) -> dict[str, object]:
-    """conf.py evaluated as Sphinx evaluates it."""
+def _conf_values(conf: Path) -> dict[str, Any]:
+    """conf.py evaluated as Sphinx evaluates it; raises what the file raises."""
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
+    # absolute: Sphinx changes into conf.py's folder before it reads the file
+    return eval_config_file(conf.resolve(), Tags())
+
+
+def read_conf(conf: Path) -> dict[str, object]:
+    """conf.py evaluated as Sphinx evaluates it; exit 2 when it fails."""
     try:
-        # absolute: Sphinx changes into conf.py's folder before it reads the file
-        return eval_config_file(conf.resolve(), Tags())
+        return _conf_values(conf)
     except Exception as error:  # conf.py is the user's code: any error is theirs to see, in one line
         fail(f"cannot read {conf}: {one_line(error)}")
 
@@ -263,20 +265,12 @@ def adr_width(adrs: dict[int, Path]) -> int:
 
 def supersede(old: Path, new_label: str, new_file: str) -> str:
     """``old``'s text with its status set to ``superseded by [label](file)``, as adr-tools does."""
-    text = old.read_text(encoding="utf-8")
-    link = f"[{new_label}]({new_file})"
-    front, _, _ = adrfiles.split_front_matter(text)
-    if "status" in front:
-        return re.sub(r"(?m)^status:.*$", f'status: "superseded by {link}"', text, count=1)
-    section = re.search(r"(?m)^##\s+Status\s*\n(\s*\n)*", text)
-    if section:
-        # the first line of the Status section is the status (Nygard, adr-tools)
-        _, newline, after = text[section.end() :].partition("\n")
-        return f"{text[: section.end()]}Superseded by {link}{newline}{after}"
-    bullet = re.search(r"(?mi)^(\s*[*+-]\s+(?:\*\*)?status(?:\*\*)?\s*:\s*).*$", text)
-    if bullet:
-        return text[: bullet.start()] + bullet.group(1) + f"superseded by {link}" + text[bullet.end() :]
-    fail(f"cannot find the status of {old} to mark it superseded (no 'status:' front matter or '## Status' section)")
+    text = adrfiles.superseded(old.read_text(encoding="utf-8"), f"[{new_label}]({new_file})")
+    if text is None:
+        fail(
+            f"cannot find the status of {old} to mark it superseded (no 'status:' front matter or '## Status' section)"
+        )
+    return text
 
 
 @command.command("adr")
