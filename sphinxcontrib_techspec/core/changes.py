@@ -15,7 +15,7 @@ for interfaces and objectives, ``:schema-version:`` for data) got a new major nu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -389,3 +389,66 @@ def table_rows(report: Report, docname: str) -> list[tuple[str | None, list[list
             rows.append([[change.change], [change.kind], item, [change.cls], [what or change.reason]])
         out.append((spec, rows))
     return out
+
+
+# -- reports (``techspec diff --format``) ------------------------------------------------------------
+
+_MARKS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _heading(spec: str | None) -> str:
+    return spec or "(no spec)"
+
+
+def as_text(report: Report) -> str:
+    lines = []
+    for spec, group in report.by_spec().items():
+        lines.append(_heading(spec))
+        for change in group:
+            lines.append(
+                f"  {_MARKS[change.change]} {change.change} {change.kind} {change.id!r}: {change.cls} ({change.reason})"
+            )
+            for fc in change.fields:
+                lines.append(f"      {describe(change.kind, fc)}  [{fc.cls}: {fc.reason}]")
+    if not report.changes:
+        lines.append("No changes.")
+    if report.findings:
+        lines.append("")
+        lines.append(f"Findings ({len(report.findings)}): breaking changes without a major version bump")
+        lines.extend(f"  {finding.message}" for finding in report.findings)
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(report: Report) -> str:
+    """A pull-request comment: findings first, then one table per spec."""
+    counts = {cls: sum(c.cls == cls for c in report.changes) for cls in (BREAKING, COMPATIBLE, EDITORIAL)}
+    out = ["## Spec changes", ""]
+    out.append(", ".join(f"**{n}** {cls}" for cls, n in counts.items()) if report.changes else "No changes.")
+    out.append("")
+    if report.findings:
+        out.append("### :warning: Breaking changes without a major version bump")
+        out.append("")
+        out.extend(f"- {_cell(finding.message)}" for finding in report.findings)
+        out.append("")
+    for spec, group in report.by_spec().items():
+        out += [f"### {_cell(_heading(spec))}", "", "| | kind | ID | class | what changed |", "|---|---|---|---|---|"]
+        for change in group:
+            what = "<br>".join(_cell(describe(change.kind, fc)) for fc in change.fields) or change.reason
+            out.append(
+                f"| {change.change} | {change.kind} | `{_cell(change.id)}` | "
+                f"{'**breaking**' if change.cls == BREAKING else change.cls} | {what} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def as_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+#: ``techspec diff --format``: name -> writer of the report
+REPORT_FORMATS: dict[str, Callable[[Report], str]] = {"text": as_text, "markdown": as_markdown, "json": as_json}
