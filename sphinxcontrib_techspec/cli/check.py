@@ -26,15 +26,10 @@ import click
 
 from ..core.findings import REPORT_FORMATS, Finding
 from ..core.subtypes import SUBTYPES
-from .common import format_option, output_option, project_folder, write_report
+from .common import format_option, output_option, project_folder, user_cache, write_report
 from .errors import fail, one_line
 
 RECORD = "techspec-check-findings-2.json"  # -2: earlier records kept export findings as stale
-
-
-def user_cache() -> Path:
-    """``$XDG_CACHE_HOME/techspec`` (``~/.cache/techspec``): outside the project, so nothing in it is read as a source."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "techspec"
 
 
 def default_cache(source_dir: Path) -> Path:

@@ -1,7 +1,8 @@
-"""What the report commands (``check``, ``diff``) do alike: the project folder, --format and -o."""
+"""What the report commands (``check``, ``diff``) do alike: the project folder, the cache, --format and -o."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +20,11 @@ def project_folder(source_dir: str) -> Path:
     if not (src / "conf.py").is_file():
         fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
     return src
+
+
+def user_cache() -> Path:
+    """``$XDG_CACHE_HOME/techspec`` (``~/.cache/techspec``): outside the project, so nothing in it is read as a source."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "techspec"
 
 
 def format_option(formats: Iterable[str], help: str) -> Callable[[_Command], _Command]:

@@ -18,8 +18,7 @@ import click
 from ..core import changes, export
 from ..core.federation import decode
 from ..core.index import Index
-from .check import user_cache
-from .common import format_option, output_option, project_folder, write_report
+from .common import format_option, output_option, project_folder, user_cache, write_report
 from .errors import fail
 
 
