@@ -52,11 +52,13 @@ def project_names(text: str, path: Path) -> str:
         values = _conf_values(conf)
     except Exception:  # the file is written all the same; the build will report the conf.py
         return text
-    if values.get("techspec_plain_directives", True) is not False:
-        return text
-    prefix = values.get("techspec_directive_prefix", "ts-")
-    prefix = prefix if isinstance(prefix, str) and prefix else "techspec:"
+    from ..sphinx.config import TechspecConfig
     from ..sphinx.names import DIRECTIVES
+
+    if values.get("techspec_plain_directives", TechspecConfig.plain_directives) is not False:
+        return text
+    prefix = values.get("techspec_directive_prefix", TechspecConfig.directive_prefix)
+    prefix = prefix if isinstance(prefix, str) and prefix else "techspec:"
 
     names = "|".join(re.escape(n) for n in sorted(DIRECTIVES, key=len, reverse=True))
     pattern = re.compile(rf"(?m)^(```\{{|[ \t]*\.\. )({names})(\}}|::)")
