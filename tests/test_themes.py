@@ -52,6 +52,10 @@ FILES = {
 
     Every kind of thing the extension writes, on one page.
 
+    .. rst-class:: theme-sample
+
+    The theme's own text, with `the theme's own link <https://www.sphinx-doc.org/>`_.
+
     .. prd:: PRD-SHOP
        :title: Shop
        :version: 2.0
@@ -68,6 +72,14 @@ FILES = {
        :priority: should
 
        Nobody has specified this yet.
+
+    .. prd:: PRD-LATER
+       :title: Later
+
+    .. requirement:: REQ-3
+       :prd: PRD-LATER
+
+       Nothing covers this yet: its bar in the report's chart is the danger colour.
 
     .. adr:: ADR-1
        :title: Use PostgreSQL
@@ -94,12 +106,31 @@ FILES = {
 
     .. component:: orders-db
        :framework: PostgreSQL
+       :depends-on: stock-service
+
+    .. component:: stock-service
+       :framework: Go
+       :depends-on: checkout-api
+
+       Closes a dependency cycle, drawn in the danger colour.
 
     .. slo:: checkout-availability
        :sli: availability
        :target: 99.9%
        :window: soon
        :component: checkout-api
+
+    .. slo:: checkout-latency
+       :sli: latency
+       :target: p95 < 400ms
+       :window: 30d
+       :component: checkout-api
+
+    .. slo:: orders-durability
+       :sli: durability
+       :target: 99.5%
+       :window: 30d
+       :component: orders-db
 
     .. data-schema:: Order
 
@@ -127,6 +158,16 @@ FILES = {
     ------
 
     .. traceability-report::
+
+    Topology
+    --------
+
+    .. topology::
+
+    SLO chart
+    ---------
+
+    .. slo-chart::
 
     Summary
     -------
@@ -371,3 +412,165 @@ def test_print_keeps_cards_whole_and_tables_in_the_page(sites: dict[str, Path], 
     assert seen["cardColor"] == "rgb(0, 0, 0)"
     assert abs(seen["tableWidth"] - seen["roomWidth"]) <= 2, seen
     assert seen["headGroup"] == "table-header-group"
+
+
+#: WCAG 2.1 SC 1.4.11 (non-text contrast): a graphical object a reader needs
+#: to understand the picture (a topology edge or arrow head, a box's border,
+#: a chart bar) has at least 3:1 against the colours next to it, the page.
+NON_TEXT = 3.0
+
+#: runs in the page: every <text> of our pictures against what is painted behind
+#: it (the page, and each shape under the text's middle, with its fill-opacity),
+#: every stroke or bar against the page; and the theme's own body text and link
+#: (the paragraph of class theme-sample) against theirs.
+#: secondary text in the pictures, in the theme's own secondary colour where it
+#: has one (Furo's --color-foreground-secondary, pydata's --pst-color-text-muted):
+#: held to AA, not to the theme's primary text and links
+MUTED = ("techspec-topology-sublabel", "techspec-chart-note")
+
+GRAPHICS = r"""
+const canvas = document.createElement("canvas");
+canvas.width = canvas.height = 1;
+const ctx = canvas.getContext("2d", {willReadFrequently: true});
+function rgba(css) {
+  if (css === "none") return [0, 0, 0, 0];  // an SVG paint of none: nothing painted
+  ctx.clearRect(0, 0, 1, 1);
+  ctx.fillStyle = "#000";
+  ctx.fillStyle = css;
+  ctx.fillRect(0, 0, 1, 1);
+  const d = ctx.getImageData(0, 0, 1, 1).data;
+  return [d[0] / 255, d[1] / 255, d[2] / 255, d[3] / 255];
+}
+function over(top, below) {
+  const a = top[3];
+  return [0, 1, 2].map(i => top[i] * a + below[i] * (1 - a)).concat([1]);
+}
+function background(el) {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) layers.push(c);
+    if (c[3] >= 1) break;
+  }
+  let bg = [1, 1, 1, 1];
+  for (const layer of layers.reverse()) bg = over(layer, bg);
+  return bg;
+}
+function luminance(c) {
+  const lin = c.slice(0, 3).map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+}
+function ratio(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+function hex(c) { return "#" + c.slice(0, 3).map(v => Math.round(v * 255).toString(16).padStart(2, "0")).join(""); }
+// a shape's paint (fill or stroke) with its opacities, as [r, g, b, a]
+function paint(el, what) {
+  const s = getComputedStyle(el);
+  const c = rgba(s[what]);
+  c[3] *= parseFloat(s[what + "Opacity"]) * parseFloat(s.opacity);
+  return c;
+}
+function cls(el) { return [...el.classList].filter(c => c.startsWith("techspec")).join(".") || el.tagName; }
+const out = [];
+for (const svg of document.querySelectorAll("svg.techspec-graphic")) {
+  const page = background(svg.parentElement);
+  const picture = cls(svg);
+  const shapes = [...svg.querySelectorAll("rect, path, circle, ellipse, polygon")];
+  for (const text of svg.querySelectorAll("text")) {
+    if (!text.textContent.trim()) continue;
+    const r = text.getBoundingClientRect();
+    const [cx, cy] = [r.x + r.width / 2, r.y + r.height / 2];
+    let bg = page;
+    for (const shape of shapes) {  // document order is paint order
+      if (!(shape.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
+      const b = shape.getBoundingClientRect();
+      if (cx < b.left || cx > b.right || cy < b.top || cy > b.bottom) continue;
+      bg = over(paint(shape, "fill"), bg);
+    }
+    const fg = over(paint(text, "fill"), bg);
+    out.push({kind: "text", picture, what: cls(text), text: text.textContent.trim().slice(0, 40),
+              ratio: ratio(fg, bg), fg: hex(fg), bg: hex(bg)});
+  }
+  for (const shape of shapes) {
+    const what = cls(shape);
+    // the lines, arrow heads and box borders of the topology; the bars of a chart
+    // (a chart's track is a faint groove behind the bar, not information)
+    let colour;
+    if (what.includes("topology-line") || what.includes("topology-box")) colour = paint(shape, "stroke");
+    else if (what.includes("topology-head") || /chart-bar($|\.)/.test(what)) colour = paint(shape, "fill");
+    else continue;
+    const group = shape.closest(".techspec-topology-edge");
+    const name = what + (group && group.classList.contains("techspec-topology-cycle") ? ".cycle" : "");
+    const fg = over(colour, page);
+    out.push({kind: "graphic", picture, what: name, text: "", ratio: ratio(fg, page), fg: hex(fg), bg: hex(page)});
+  }
+}
+// the theme's own body text and link, in the same view
+for (const p of document.querySelectorAll("p.theme-sample")) {
+  const bg = background(p);
+  const link = p.querySelector("a");
+  for (const [what, el] of [["theme text", p], ["theme link", link]]) {
+    const fg = over(rgba(getComputedStyle(el).color), bg);
+    out.push({kind: what, picture: "", what, text: el.textContent.trim().slice(0, 40),
+              ratio: ratio(fg, bg), fg: hex(fg), bg: hex(bg)});
+  }
+}
+return out;
+"""
+
+
+def test_pictures_are_as_readable_as_the_theme(sites: dict[str, Path], browser: Any) -> None:
+    """The topology (with a dependency cycle, drawn in the danger colour, and
+    a component no spec defines) and the charts: every text at least 4.5:1
+    against the box or page behind it, every edge, arrow head, box border and
+    bar at least 3:1 against the page; and in each view nothing of ours has
+    less contrast than the theme's own body text and links, where those pass."""
+    problems: list[str] = []
+    lowest: dict[str, float] = {}
+    for theme, system, choice in views():
+        if theme not in sites:
+            continue
+        view = f"{theme} system={system}" + (f" switch={choice}" if choice else "")
+        open_view(browser, sites[theme], theme, system, choice)
+        samples = browser.execute_script(GRAPHICS)
+        seen = {(s["kind"], s["what"]) for s in samples}
+        for needed in [
+            ("text", "techspec-topology-label"),
+            ("text", "techspec-topology-sublabel"),
+            ("text", "techspec-chart-label"),
+            ("text", "techspec-chart-value"),
+            ("graphic", "techspec-topology-line"),
+            ("graphic", "techspec-topology-line.cycle"),
+            ("graphic", "techspec-topology-head.cycle"),
+            ("graphic", "techspec-topology-box.techspec-topology-local"),
+            ("graphic", "techspec-topology-box.techspec-topology-unknown"),
+            ("graphic", "techspec-chart-bar"),
+            ("graphic", "techspec-chart-bar.techspec-chart-bar-none"),
+            ("theme text", "theme text"),
+            ("theme link", "theme link"),
+        ]:
+            assert needed in seen, f"{view}: nothing measured for {needed}; seen {sorted(seen)}"
+        theirs = {s["kind"]: s["ratio"] for s in samples if s["kind"].startswith("theme")}
+        for s in samples:
+            if s["kind"].startswith("theme"):
+                continue
+            # our text: AA, and no less than the theme's own least contrasted
+            # text (body text or link) where that passes AA; what we draw: 3:1
+            own = min(theirs.values())
+            if s["kind"] != "text":
+                floor = NON_TEXT
+            elif any(muted in s["what"] for muted in MUTED):
+                floor = AA
+            else:
+                floor = max(AA, own) if own >= AA else AA
+            key = f"{view}  {s['picture']} {s['what']}"
+            lowest[key] = min(lowest.get(key, 99.0), s["ratio"])
+            if s["ratio"] < floor - 0.005:
+                problems.append(
+                    f"{s['ratio']:.2f}:1 < {floor:.2f}:1  {key}  {s['fg']} on {s['bg']}  {s['text']!r}"
+                    f"  (theme text {theirs['theme text']:.2f}, link {theirs['theme link']:.2f})"
+                )
+    assert len(lowest) >= 10 * 6, sorted(lowest)
+    assert not problems, f"{len(problems)} below the bar, worst first:\n" + "\n".join(sorted(problems)[:40])
