@@ -98,7 +98,7 @@ FILES = {
 
     .. component:: checkout-api
        :framework: Django
-       :depends-on: orders-db, ghost-service
+       :depends-on: orders-db, ghost-service, search-service, email-service, recommendation-engine, warehouse-adapter
        :satisfies: REQ-1
        :decided-by: ADR-1
 
@@ -113,6 +113,18 @@ FILES = {
        :depends-on: checkout-api
 
        Closes a dependency cycle, drawn in the danger colour.
+
+    .. component:: search-service
+       :framework: Elasticsearch 8
+
+    .. component:: email-service
+       :framework: Amazon SES
+
+    .. component:: recommendation-engine
+       :framework: PyTorch
+
+    .. component:: warehouse-adapter
+       :framework: Kotlin
 
     .. slo:: checkout-availability
        :sli: availability
@@ -391,6 +403,10 @@ return {
   tableWidth: table.getBoundingClientRect().width,
   roomWidth: (p => p.clientWidth - parseFloat(getComputedStyle(p).paddingLeft) - parseFloat(getComputedStyle(p).paddingRight))(table.parentElement),
   headGroup: getComputedStyle(table.tHead).display,
+  // the topology picture, drawn wider than the page, is scaled into it
+  topologyDrawn: parseFloat(document.querySelector("svg.techspec-topology").getAttribute("width")),
+  topologyWidth: document.querySelector("svg.techspec-topology").getBoundingClientRect().width,
+  topologyRoom: document.querySelector("div.techspec-topology-figure").clientWidth,
 };
 """
 
@@ -398,7 +414,8 @@ return {
 @pytest.mark.parametrize("theme", ["alabaster", "furo"])
 def test_print_keeps_cards_whole_and_tables_in_the_page(sites: dict[str, Path], browser: Any, theme: str) -> None:
     """With print media (and a dark system, which paper ignores): cards do not
-    split, print black, and tables take the page's width with their header on every page."""
+    split, print black, tables take the page's width with their header on every
+    page, and the topology is scaled into the page's width."""
     browser.execute_cdp_cmd(
         "Emulation.setEmulatedMedia",
         {"media": "print", "features": [{"name": "prefers-color-scheme", "value": "dark"}]},
@@ -412,6 +429,8 @@ def test_print_keeps_cards_whole_and_tables_in_the_page(sites: dict[str, Path], 
     assert seen["cardColor"] == "rgb(0, 0, 0)"
     assert abs(seen["tableWidth"] - seen["roomWidth"]) <= 2, seen
     assert seen["headGroup"] == "table-header-group"
+    assert seen["topologyDrawn"] > seen["topologyRoom"], "the picture is drawn wider than the page"
+    assert 0 < seen["topologyWidth"] <= seen["topologyRoom"] + 1, seen
 
 
 #: WCAG 2.1 SC 1.4.11 (non-text contrast): a graphical object a reader needs
@@ -574,3 +593,72 @@ def test_pictures_are_as_readable_as_the_theme(sites: dict[str, Path], browser: 
                 )
     assert len(lowest) >= 10 * 6, sorted(lowest)
     assert not problems, f"{len(problems)} below the bar, worst first:\n" + "\n".join(sorted(problems)[:40])
+
+
+def _card(n: int) -> str:
+    # cards of different heights (one to four lines of purpose), so that page
+    # boundaries fall at different places inside them
+    purpose = " ".join(["Handles one more part of the shop's order flow."] * (1 + n % 4 * 3))
+    return f"""
+    .. component:: svc-{n:02d}
+       :framework: Framework {n}
+       :purpose: {purpose}
+       :provides: REST /api/svc-{n:02d}
+       :scale: {n} replicas
+       :owner: Team {n}
+
+       Closing line of svc-{n:02d}.
+    """
+
+
+#: a card whose text (from its ID in the head to the last line of its body)
+#: is not all on one printed page
+SPLIT = (
+    r"svc-(\d\d)(?:(?!Closing line of svc-\1)[\s\S])*\f(?:(?!Closing line of svc-\1)[\s\S])*Closing line of svc-\1"
+)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_printed_cards_are_never_split_across_pages(tmp_path: Path, browser: Any) -> None:
+    """The page printed to PDF by Chromium itself: every card is whole on one
+    page (its ID and its last line on the same page), and a long line of code
+    in a card wraps instead of being cut at the frame. Without the print rules'
+    break-inside, the same page splits cards, so the test can see a split."""
+    import base64
+    import re
+    import subprocess
+
+    code = """
+    .. component:: svc-code
+
+       .. code-block:: python
+
+          def start(self, cart_id: UUID, payment_method: PaymentMethod, address: Address) -> CheckoutTaskEndOfLine: ...
+    """
+    files = {"index.rst": "Services\n========\n" + "".join(_card(n) for n in range(1, 41)) + code}
+    site = build(write_project(tmp_path / "print", files), html_theme="alabaster").outdir / "index.html"
+
+    def printed(extra_css: str = "") -> str:
+        browser.get(site.as_uri())
+        if extra_css:
+            browser.execute_script(
+                "const s = document.createElement('style'); s.textContent = arguments[0]; document.head.append(s);",
+                extra_css,
+            )
+        pdf = tmp_path / "page.pdf"
+        pdf.write_bytes(base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {})["data"]))
+        return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+    text = printed()
+    pages = text.split("\f")
+    assert len(pages) >= 6, len(pages)  # 40 cards: many page boundaries to fall inside one
+    for n in range(1, 41):
+        where = [i for i, page in enumerate(pages) if f"svc-{n:02d}" in page]
+        last = [i for i, page in enumerate(pages) if f"Closing line of svc-{n:02d}." in page]
+        assert where and last and where[0] == last[0] == where[-1], (n, where, last)
+    assert not re.search(SPLIT, text)
+    # paper does not scroll: the end of a long line of code in a card is printed (wrapped)
+    assert "CheckoutTaskEndOfLine" in text
+    # the control: the same page with breaks allowed inside cards splits some
+    loose = printed("div.techspec-card { break-inside: auto !important; page-break-inside: auto !important; }")
+    assert len(re.findall(SPLIT, loose)) >= 2
