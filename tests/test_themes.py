@@ -613,9 +613,7 @@ def _card(n: int) -> str:
 
 #: a card whose text (from its ID in the head to the last line of its body)
 #: is not all on one printed page
-SPLIT = (
-    r"svc-(\d\d)(?:(?!Closing line of svc-\1)[\s\S])*\f(?:(?!Closing line of svc-\1)[\s\S])*Closing line of svc-\1"
-)
+SPLIT = r"svc-(\d\d)(?:(?!Closing line of svc-\1)[\s\S])*\f(?:(?!Closing line of svc-\1)[\s\S])*Closing line of svc-\1"
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
