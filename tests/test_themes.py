@@ -214,6 +214,11 @@ KINDS_OF_TEXT = [
     "p.techspec-summary-section",
 ]
 
+#: secondary text (the dot before a card's spec, an empty aggregate's note), in
+#: the theme's own secondary colour where it has one: held to AA, not to the
+#: theme's primary text and links
+SECONDARY = ("span.techspec-spec-badge", "p.techspec-empty")
+
 #: runs in the page: [{selector, text, ratio, fg, bg}] for every visible text node in OURS
 MEASURE = r"""
 const ours = arguments[0];
@@ -365,6 +370,7 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
         open_view(browser, sites[theme], theme, system, choice)
         samples = browser.execute_script(MEASURE, OURS)
         measured[view] = len(samples)
+        theirs = min(g["ratio"] for g in browser.execute_script(GRAPHICS) if g["kind"].startswith("theme"))
         # every kind of thing we write was found and measured
         for part in KINDS_OF_TEXT:
             assert any(part in s["selector"] for s in samples), f"{view}: nothing measured in {part}"
@@ -378,7 +384,12 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
             wrong_mode.append(f"{view}: card backgrounds {sorted({s['bg'] for s in card_ids})}")
         dark_pages += expected_dark
         for sample in samples:
-            if sample["ratio"] < AA:
+            # no lower than the theme's own least contrasted text (body text or
+            # link) where that passes AA; secondary text is held to AA
+            secondary = sample["selector"].endswith(SECONDARY)
+            floor = theirs if theirs >= AA and not secondary else AA
+            if sample["ratio"] < floor - 0.005:
+                sample = {**sample, "floor": floor}
                 key = (view, sample["selector"])
                 if key not in failures or sample["ratio"] < failures[key]["ratio"]:
                     failures[key] = sample
@@ -387,9 +398,10 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
     assert dark_pages >= 6, "the dark views were not dark"
     worst = sorted(failures.items(), key=lambda kv: kv[1]["ratio"])
     report = "\n".join(
-        f"  {s['ratio']:.2f}:1  {view}  {sel}  {s['fg']} on {s['bg']}  {s['text']!r}" for (view, sel), s in worst[:25]
+        f"  {s['ratio']:.2f}:1 < {s['floor']:.2f}:1  {view}  {sel}  {s['fg']} on {s['bg']}  {s['text']!r}"
+        for (view, sel), s in worst[:80]
     )
-    assert not failures, f"{len(failures)} (view, selector) pairs below {AA}:1, worst first:\n{report}"
+    assert not failures, f"{len(failures)} (view, selector) pairs below the bar, worst first:\n{report}"
     # the cards are dark exactly where the page is: no light card on a dark page, nor the reverse
     assert not wrong_mode, wrong_mode
 
