@@ -391,11 +391,11 @@ def test_skipped_commands_are_listed() -> None:
 _CI_VARIABLES = [(re.compile(r"\$\{\{\s*github\.base_ref\s*\}\}|\$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"), "main")]
 
 
-def ci_commands() -> list[tuple[str, str]]:
+def ci_commands(pages: list[Path] = PAGES) -> list[tuple[str, str]]:
     """(block, command) for every ``techspec`` command of a CI recipe in the guide."""
     parser = MarkdownIt("commonmark").use(colon_fence_plugin)
     out = []
-    for page in PAGES:
+    for page in pages:
         source = page.read_text(encoding="utf-8")
         for token in parser.parse(source):
             if token.type != "fence" or _language(token.info) != "yaml" or token.map is None:
@@ -422,13 +422,30 @@ def ci_commands() -> list[tuple[str, str]]:
     return out
 
 
+def not_run(commands: list[tuple[str, str]], blocks: list[Block]) -> list[tuple[str, str]]:
+    """The CI commands no block runs (compared as argument lists, so quoting does not matter)."""
+    ran = {tuple(shlex.split(c.line)) for b in blocks if b.skip is None for c in b.commands if c.skipped is None}
+    return [(where, line) for where, line in commands if tuple(shlex.split(line)) not in ran]
+
+
 def test_ci_recipes_parse_and_run_the_commands_the_guide_runs() -> None:
     commands = ci_commands()
     assert {where.split(":")[0] for where, _ in commands} >= {"workflow.md", "exports.md"}
     assert len(commands) >= 5
-    ran = {shlex.join(shlex.split(c.line)) for b in RUN for c in b.commands if c.skipped is None}
-    missing = [(where, line) for where, line in commands if shlex.join(shlex.split(line)) not in ran]
-    assert missing == []
+    assert not_run(commands, RUN) == []
+
+
+def test_a_ci_command_the_guide_does_not_run_is_reported(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```yaml\nspecs:\n  script:\n    - techspec check docs --format junit -o j.xml\n"
+        "    - techspec diff --git origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME HEAD docs\n```\n\n"
+        "% techspec-commands: in quickstart\n```console\n$ techspec diff --git origin/main HEAD docs\n```\n"
+    )
+    commands = ci_commands([page])
+    assert commands == [("page.md:1", "techspec check docs --format junit -o j.xml"),
+                        ("page.md:1", "techspec diff --git origin/main HEAD docs")]  # fmt: skip
+    assert not_run(commands, guide_blocks([page])) == [commands[0]]
 
 
 # -- the checks themselves --
