@@ -20,6 +20,7 @@ one instruction a line (invisible in the rendered guide)::
     % techspec-commands: in quickstart
     % techspec-commands: before python -m sphinx -q -b html docs docs/_build/html
     % techspec-commands: exit 1 on 1, 2
+    % techspec-commands: skip on 3: takes 15 minutes
     % techspec-commands: writes techspec.sarif, techspec-junit.xml
     % techspec-commands: env READTHEDOCS_OUTPUT=_readthedocs
     % techspec-commands: needs latexmk
@@ -48,7 +49,8 @@ one instruction a line (invisible in the rendered guide)::
 - ``env NAME=VALUE``: an environment variable for the commands.
 - ``needs PROGRAM ...``: programs the commands need besides Python
   (``dot``, ``latexmk``); without them the block is skipped, saying so.
-- ``skip REASON``: the block is not run, for the reason given.
+- ``skip REASON``: the block is not run, for the reason given; ``skip on
+  K, ...: REASON`` skips the K-th commands only.
 
 A command matching one of ``SKIP`` (installing packages, which would replace
 the code under test) is not run either; every skipped line is listed, with its
@@ -187,6 +189,10 @@ def guide_blocks(pages: list[Path] = PAGES) -> list[Block]:
                     block.env[name_] = value
                 elif what == "needs":
                     block.needs += arg.split()
+                elif arg.startswith("on "):
+                    which, _, why = arg.removeprefix("on ").partition(":")
+                    for number in which.split(","):
+                        block.commands[int(number) - 1].skipped = why.strip()
                 else:
                     block.skip = arg
                 at -= 1
@@ -325,7 +331,7 @@ def run_block(block: Block, tmp_path: Path) -> list[str]:
     if missing:
         pytest.skip(f"{block.id} needs {', '.join(missing)}, which is not installed (.ci/run installs it)")
     root = tmp_path / "work"
-    root.mkdir()
+    root.mkdir(parents=True)
     _setup(block, root)
     env = _env(root, block.env)
     for command in block.before:
@@ -465,8 +471,12 @@ a
 c
 ```
 
+% techspec-commands: in quickstart
+% techspec-commands: skip on 2: takes too long
 ```console
 $ python -m pip install "sphinxcontrib-techspec[myst]"
+$ sleep 600
+$ true
 ```
 """
 
@@ -477,8 +487,11 @@ def test_sessions_and_markers_are_read_and_run(tmp_path: Path) -> None:
     assert block.commands[0].line == "echo hello \\\n    world > docs/out.txt"
     assert block.commands[1].shown == ["a", "...", "c"]
     assert (block.project, block.exits, block.writes) == ("quickstart", {2: 1}, ["docs/out.txt"])
-    assert install.commands[0].skipped and install.project is None
+    # pip install is skipped by its pattern, the second command by the marker
+    assert install.commands[0].skipped and install.project == "quickstart"
+    assert [c.skipped for c in install.commands][1:] == ["takes too long", None]
     assert len(run_block(block, tmp_path)) == 2
+    assert run_block(install, tmp_path / "second") == ["true"]
 
 
 @pytest.mark.parametrize(
