@@ -220,13 +220,15 @@ KINDS_OF_TEXT = [
 SECONDARY = ("span.techspec-spec-badge", "p.techspec-empty")
 
 #: runs in the page: [{selector, text, ratio, fg, bg}] for every visible text node in OURS
-MEASURE = r"""
-const ours = arguments[0];
+#: colour helpers shared by the measuring scripts: any CSS colour as [r, g, b, a], compositing,
+#: the effective background, WCAG luminance and contrast ratio
+COLOURS = r"""
 const canvas = document.createElement("canvas");
 canvas.width = canvas.height = 1;
 const ctx = canvas.getContext("2d", {willReadFrequently: true});
 // any CSS colour (rgb(), color(srgb ...), oklch(), color-mix() results) as [r, g, b, a] in 0..1
 function rgba(css) {
+  if (css === "none") return [0, 0, 0, 0];  // an SVG paint of none: nothing painted
   ctx.clearRect(0, 0, 1, 1);
   ctx.fillStyle = "#000";
   ctx.fillStyle = css;
@@ -258,6 +260,10 @@ function ratio(a, b) {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
 }
+"""
+
+MEASURE = COLOURS + r"""
+const ours = arguments[0];
 function name(e) {
   const cls = [...e.classList].filter(c => c.startsWith("techspec") || ["reference", "head", "field-odd", "field-even"].includes(c));
   return e.tagName.toLowerCase() + cls.map(c => "." + c).join("");
@@ -459,42 +465,7 @@ NON_TEXT = 3.0
 #: held to AA, not to the theme's primary text and links
 MUTED = ("techspec-topology-sublabel", "techspec-chart-note")
 
-GRAPHICS = r"""
-const canvas = document.createElement("canvas");
-canvas.width = canvas.height = 1;
-const ctx = canvas.getContext("2d", {willReadFrequently: true});
-function rgba(css) {
-  if (css === "none") return [0, 0, 0, 0];  // an SVG paint of none: nothing painted
-  ctx.clearRect(0, 0, 1, 1);
-  ctx.fillStyle = "#000";
-  ctx.fillStyle = css;
-  ctx.fillRect(0, 0, 1, 1);
-  const d = ctx.getImageData(0, 0, 1, 1).data;
-  return [d[0] / 255, d[1] / 255, d[2] / 255, d[3] / 255];
-}
-function over(top, below) {
-  const a = top[3];
-  return [0, 1, 2].map(i => top[i] * a + below[i] * (1 - a)).concat([1]);
-}
-function background(el) {
-  const layers = [];
-  for (let e = el; e; e = e.parentElement) {
-    const c = rgba(getComputedStyle(e).backgroundColor);
-    if (c[3] > 0) layers.push(c);
-    if (c[3] >= 1) break;
-  }
-  let bg = [1, 1, 1, 1];
-  for (const layer of layers.reverse()) bg = over(layer, bg);
-  return bg;
-}
-function luminance(c) {
-  const lin = c.slice(0, 3).map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
-}
-function ratio(a, b) {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
-}
+GRAPHICS = COLOURS + r"""
 function hex(c) { return "#" + c.slice(0, 3).map(v => Math.round(v * 255).toString(16).padStart(2, "0")).join(""); }
 // a shape's paint (fill or stroke) with its opacities, as [r, g, b, a]
 function paint(el, what) {
