@@ -24,19 +24,13 @@ STATIC = Path(__file__).parent / "static"
 
 
 def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages showing an aggregate, or linking to an item that changed, are rewritten."""
+    """Pages whose aggregates show an item that changed, or that link to an item that moved.
+
+    Only the documents read in this build (and imported items) are compared
+    with what they held before; each aggregate's selection, noted when its page
+    was read, says whether it shows one of the changed items."""
     domain = get_domain(env)
-    current = domain.snapshot()
-    previous = domain.data["snapshot"]
-    changed = {key for key in current.keys() | previous.keys() if current.get(key) != previous.get(key)}
-    domain.data["snapshot"] = current
-    if not changed:
-        return []
-    return sorted(
-        docname
-        for docname, data in domain.docs.items()
-        if docname in env.all_docs and (data.aggregates or data.refs & changed)
-    )
+    return domain.outdated(domain.changes(), env.all_docs)
 
 
 def check(app: Sphinx, env: BuildEnvironment) -> None:
