@@ -73,6 +73,15 @@ SUBTYPES: dict[str, str] = {
     "spec-dispatch": "With sphinx-needs' ``spec`` need type: a ``spec`` block carries options only sphinx-needs takes "
     "and options only techspec takes (it is read as a need), or has a one-word argument, no option only "
     "sphinx-needs takes and lacks a required spec option (it is read as a techspec spec).",
+    # exports (core/formats) and API drift
+    "export": "An item cannot be written into an export format (an SLO with no window, or a target OpenSLO cannot "
+    "express; a component with no owner in the Backstage catalog, ...); it is left out of that format, the rest is "
+    "written.",
+    "api-drift": "An API's real OpenAPI document (``techspec_openapi_documents``) and the spec disagree: an endpoint "
+    "the document lacks, error statuses that differ (both at the endpoint), or an operation no endpoint documents "
+    "(at the component or spec mapped to the document).",
+    "api-document": "An OpenAPI document named in ``techspec_openapi_documents`` cannot be read (unreachable, too "
+    "slow, too large, not JSON or YAML, not OpenAPI) or its key names no component or spec; its drift is not checked.",
 }
 
 

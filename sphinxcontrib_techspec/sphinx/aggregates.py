@@ -8,8 +8,9 @@ from typing import Any
 from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import texescape
 
-from ..core import filters, present, topology, trace
+from ..core import charts, filters, present, topology, trace
 from ..core.filters import Filter, SortKey
 from ..core.index import Index
 from ..core.kinds import KINDS
@@ -30,8 +31,11 @@ class AggregateTransform(SphinxPostTransform):
         domain = get_domain(self.env)
         self._uris: dict[str, str] = {}
         self._resolved: dict[tuple[str, str, str], Item | None] = {}
-        # item cards (from any document: singlehtml and latex write many in one tree)
-        for card in list(self.document.findall(techspec_item)):
+        # one walk finds both, in this page or in a tree assembled from many
+        # documents (latex, texinfo, man and singlehtml write many in one tree)
+        found = list(self.document.findall(lambda n: isinstance(n, (techspec_item, techspec_aggregate))))
+        # item cards
+        for card in (n for n in found if isinstance(n, techspec_item)):
             items = domain.docs.get(card["techspec_docname"])
             item = next(
                 (
@@ -43,10 +47,7 @@ class AggregateTransform(SphinxPostTransform):
             )
             if item is not None:
                 fill(card, item, self.link)
-        data = domain.docs.get(self.env.docname)
-        if data is None or not data.aggregates:
-            return  # the directive flags its page: no need to look for aggregates
-        for node in list(self.document.findall(techspec_aggregate)):
+        for node in (n for n in found if isinstance(n, techspec_aggregate)):
             specs = node.get("spec")
             if specs:
                 unknown = [s for s in specs if domain.index.get("spec", s) is None]
@@ -167,6 +168,8 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
     if t.builder.format == "html":
         svg = topology.svg(graph, t.href)
         out.append(nodes.raw("", f'<div class="techspec-topology-figure">{svg}</div>', format="html"))
+    elif t.builder.format == "latex":
+        out.append(nodes.raw("", topology.tikz(graph, _tex_escaper(t)), format="latex"))
     # the same graph as text: the fallback for builders that cannot show SVG
     # and the accessible reading of the picture everywhere else
     listing = nodes.bullet_list(classes=["techspec-topology-list"])
@@ -192,8 +195,19 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
     return out
 
 
+def _tex_escaper(t: AggregateTransform) -> Callable[[str], str]:
+    """Sphinx's own LaTeX escaping, for this build's engine; and TikZ in the
+    preamble, added only once a picture needs it (the preamble is written after
+    the documents are assembled), so projects without a topology need no TikZ."""
+    app = getattr(t.env, "_app", None) or t.app
+    if ("tikz", None) not in app.registry.latex_packages:
+        app.add_latex_package("tikz")
+    engine = t.config.latex_engine
+    return lambda text: texescape.escape(text, engine)
+
+
 def render_summary(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
-    spec = node["argument"] or get_domain(t.env).doc_spec(t.env.docname)
+    spec = node["argument"] or get_domain(t.env).doc_spec(node.get("techspec_docname", t.env.docname))
     if not spec:
         return _empty("(no spec to summarise: give its ID as the argument)")
     out: list[nodes.Node] = []
@@ -232,11 +246,45 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
         out.append(nodes.rubric(section.title, section.title, classes=["techspec-report-section"]))
         if section.summary:
             out.append(nodes.paragraph("", "", *cell_nodes(section.summary, t.link)))
+        if section.name == "coverage":
+            # the table under it has the same numbers, for every builder
+            out.extend(_chart_figure(t, charts.coverage_chart(index, node.get("prd"))))
         if section.rows:
             out.append(t.table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
         elif not section.summary:
             out.extend(_empty("None."))
     return out
+
+
+def _chart_figure(t: AggregateTransform, chart: charts.Chart) -> list[nodes.Node]:
+    """The chart as SVG, for HTML builders only."""
+    if t.builder.format != "html" or not chart.bars:
+        return []
+    svg = charts.svg(chart, t.href)
+    return [nodes.raw("", f'<div class="techspec-chart-figure">{svg}</div>', format="html")]
+
+
+def render_slo_chart(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    names = node.get("component")
+    if names:
+        known = {key for c in index.of_kind("component") for key in (c.id, c.qualified_id)}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            warn(
+                Problem("unknown-ref", f"slo-chart: :component: names no component {', '.join(map(repr, unknown))}"),
+                node,
+            )
+    chart = charts.slo_chart(index, node.get("spec"), names)
+    if not chart.bars:
+        return _empty("No SLOs.")
+    if t.builder.format == "html":
+        return _chart_figure(t, chart)  # its accessible name reads out every number
+    # builders without pictures: the numbers as a table
+    rows: list[list[list[Cell]]] = [
+        [[present.self_ref(bar.item, bar.label) if bar.item else bar.label], [bar.note], [bar.text]]
+        for bar in chart.bars
+    ]
+    return [t.table(chart.headers, rows, ["techspec-chart-table"])]
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -245,4 +293,5 @@ RENDERERS: dict[str, Renderer] = {
     "summary": render_summary,
     "matrix": render_matrix,
     "report": render_report,
+    "slo-chart": render_slo_chart,
 }

@@ -36,6 +36,14 @@ class TechspecConfig:
     directive_prefix: str = "ts-"
     #: register the plain names (``spec``, ``slo``, ...) too; False leaves every plain name to other extensions
     plain_directives: bool = True
+    #: export formats written next to ``techspec.json`` (``openslo``, ``backstage``, ``openapi``, ``reqif``, ``csv``, ``xlsx``)
+    exports: list[str] = field(default_factory=list, metadata={"rebuild": ""})
+    #: OpenSLO: SLI ID (or ``SPEC::ID``) -> its metric (``thresholdMetric`` or ``ratioMetric``), instead of the placeholder
+    openslo_queries: dict[str, Any] = field(default_factory=dict, metadata={"rebuild": ""})
+    #: ReqIF: the creation and last-change time written into the document (fixed: same specs, same bytes)
+    reqif_time: str = field(default="1970-01-01T00:00:00Z", metadata={"rebuild": ""})
+    #: OpenAPI drift: component ID, ``SPEC::component`` or spec ID -> its real OpenAPI document (path or URL)
+    openapi_documents: dict[str, str] = field(default_factory=dict, metadata={"rebuild": ""})
 
 
 def _default(f: Field[Any]) -> Any:

@@ -158,6 +158,8 @@ class AggregateDirective(TechspecDirective):
         node = techspec_aggregate()
         node["aggregate"] = self.aggregate
         node["argument"] = self.arguments[0].strip() if self.arguments else ""
+        # its own page, also once latex or singlehtml has merged it into another's tree
+        node["techspec_docname"] = self.env.docname
         for name, is_list in self.declared.items():
             value = self.options.get(name)
             if value is None:
@@ -246,4 +248,5 @@ AGGREGATES: dict[str, type[AggregateDirective]] = {
     ),
     "traceability-report": aggregate_directive("report", {"spec": True, "prd": True}),
     "spec-summary": aggregate_directive("summary", {}),
+    "slo-chart": aggregate_directive("slo-chart", {"spec": True, "component": True}),
 }

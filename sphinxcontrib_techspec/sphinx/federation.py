@@ -190,8 +190,9 @@ def _warn(app: Sphinx, name: str, message: str) -> None:
     warn(Problem("import", f"techspec_projects[{name!r}]: {message}"), conf_location(app, name))
 
 
-def conf_location(app: Sphinx, name: str) -> str | None:
-    """``conf.py:LINE`` of the import's entry in ``techspec_projects``, if conf.py shows it."""
+def conf_location(app: Sphinx, name: str, setting: str = "techspec_projects") -> str | None:
+    """``conf.py:LINE`` of the entry ``name`` in the dict ``setting`` (an import's in
+    ``techspec_projects``), if conf.py shows it."""
     path = Path(app.confdir) / "conf.py"
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -202,7 +203,7 @@ def conf_location(app: Sphinx, name: str) -> str | None:
         if not isinstance(node, (ast.Assign, ast.AnnAssign)):
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if not any(isinstance(t, ast.Name) and t.id == "techspec_projects" for t in targets):
+        if not any(isinstance(t, ast.Name) and t.id == setting for t in targets):
             continue
         line = line or node.lineno
         value = node.value

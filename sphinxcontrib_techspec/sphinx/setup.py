@@ -15,6 +15,7 @@ from . import config, names, needs, nodes, reference
 from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
 from .domain import TechspecDomain, get_domain, warn
+from .exports import FormatsDirective, check_drift, write_exports
 from .federation import import_projects
 from .frontmatter import SpecFrontMatter
 
@@ -63,9 +64,11 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
             extra = {"pages": {d: app.builder.get_target_uri(d).partition("#")[0] for d in docnames}}
         data = export.export(index, app.config.project, extra)
         (outdir / settings.export_filename).write_text(export.dumps(data), encoding="utf-8")
+        write_exports(app, data, outdir)
     if app.builder.format == "html" and outdir.is_dir():
         (outdir / "_static").mkdir(exist_ok=True)
         shutil.copyfile(STATIC / "techspec.css", outdir / "_static" / "techspec.css")
+        shutil.copyfile(STATIC / "techspec-graphics.css", outdir / "_static" / "techspec-graphics.css")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -80,10 +83,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(ADRFiles)
     app.add_post_transform(AggregateTransform)
     app.add_css_file("techspec.css")
+    app.add_css_file("techspec-graphics.css")
     # imported items must be in place before env-get-updated compares snapshots
     app.connect("builder-inited", import_projects)
     app.connect("env-get-updated", rewrite_outdated)
     app.connect("env-check-consistency", check)
+    app.connect("env-check-consistency", check_drift)
+    app.add_directive("techspec-formats", FormatsDirective)
     app.connect("build-finished", write_export)
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {

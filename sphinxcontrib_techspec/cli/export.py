@@ -1,0 +1,125 @@
+"""``techspec export``: a build's ``techspec.json`` written out in another tool's format.
+
+Thin: the export is read back with ``core.export.read`` and handed to the
+format's writer from ``core.formats.FORMATS``, as the build does.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import yaml
+
+from ..core import export as techspec_json
+from ..core.formats import FORMATS, Options, save
+from ..core.kinds import KINDS
+
+
+def fail(message: str) -> NoReturn:
+    from . import fail  # the group's helper: one line, exit 2 (imported late: cli/__init__ imports us)
+
+    fail(message)
+
+
+def _load(path: str, what: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        return json.loads(text) if what == "export" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+        fail(f"cannot read {what} {path!r}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+
+
+@click.command("export")
+@click.option("--format", "format_", required=True, type=click.Choice(sorted(FORMATS)), help="The format to write.")
+@click.option(
+    "--kind",
+    type=click.Choice(sorted(KINDS)),
+    metavar="KIND",
+    help="csv, xlsx: the one kind to tabulate (default: all).",
+)
+@click.option("--columns", help="csv, xlsx: comma-separated columns, as techspec-table's :columns:.")
+@click.option("--spec", "specs", multiple=True, help="csv, xlsx: only the items of this spec (repeatable), as :spec:.")
+@click.option("--filter", "filter_", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%).")
+@click.option("--sort", help="csv, xlsx: with --kind, techspec-table's :sort: (-window, id).")
+@click.option("--base-url", default="", help="Where the pages are published, to link back to them (html_baseurl).")
+@click.option(
+    "--openslo-queries",
+    metavar="FILE",
+    help="openslo: a JSON or YAML file mapping SLI IDs to their metric (techspec_openslo_queries).",
+)
+@click.option(
+    "--reqif-time",
+    default=Options.reqif_time,
+    show_default=True,
+    help="reqif: the creation time written into the document (techspec_reqif_time).",
+)
+@click.argument("export_json", metavar="EXPORT.json")
+@click.option("-o", "--output", "out", required=True, metavar="OUT", help="File (or folder) to write; - for stdout.")
+def command(
+    format_: str,
+    kind: str | None,
+    columns: str | None,
+    specs: tuple[str, ...],
+    filter_: str | None,
+    sort: str | None,
+    base_url: str,
+    openslo_queries: str | None,
+    reqif_time: str,
+    export_json: str,
+    out: str,
+) -> None:
+    """Write EXPORT.json (a techspec.json from a build) as FORMAT into OUT.
+
+    Warnings about items a format cannot hold are printed to standard error, as
+    the build prints them; the rest is written. Exit status: 0 written, 2 bad
+    usage or unreadable input."""
+    if (filter_ or sort) and not kind:
+        fail("--filter and --sort need --kind: each kind has its own fields")
+    data = _load(export_json, "export")
+    try:
+        project, index = techspec_json.read(data)
+    except ValueError as error:
+        fail(f"{export_json} is not a techspec.json export: {str(error).splitlines()[0]}")
+    queries = _load(openslo_queries, "queries file") if openslo_queries else {}
+    if not isinstance(queries, dict):
+        fail(f"--openslo-queries {openslo_queries!r} must map SLI IDs to metrics")
+    options = Options(
+        kind=kind,
+        columns=[c.strip() for c in columns.split(",") if c.strip()] if columns else None,
+        specs=list(specs) or None,
+        filter=filter_,
+        sort=sort,
+        pages=data.get("pages") or {},
+        base_url=base_url if not base_url or base_url.endswith("/") else base_url + "/",
+        openslo_queries=queries,
+        reqif_time=reqif_time,
+    )
+    declared = FORMATS[format_]
+    written = declared.write(index, project, options)
+    # a table option the writer refused is bad usage, not a finding about the specs
+    refused = [
+        p for p in written.problems if p.docname is None and p.subtype in ("bad-value", "bad-filter", "bad-sort")
+    ]
+    if refused:
+        fail(refused[0].message)
+    for problem in written.problems:
+        where = f"{problem.docname}:{problem.lineno}: " if problem.docname else ""
+        click.echo(f"{where}WARNING: {problem.message} [techspec.{problem.subtype}]", err=True)
+    content = written.content
+    if content is None:
+        fail(f"nothing to write as {format_}")
+    if out == "-":
+        if isinstance(content, dict):
+            fail(f"--format {format_} writes several files: give a folder as -o")
+        if isinstance(content, bytes):
+            fail(f"--format {format_} is binary: give a file as -o")
+        click.echo(content, nl=False)
+        return
+    try:
+        save(content, Path(out))
+    except OSError as error:
+        fail(f"cannot write {out!r}: {error.strerror or error}")
