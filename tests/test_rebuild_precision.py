@@ -10,6 +10,7 @@ those a clean build prints.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from conftest import Build, build, write_project
@@ -185,3 +186,53 @@ def test_warning_follows_an_edit_in_another_document(tmp_path: Path) -> None:
     # the SLO table links to SLI-BOOK now; the ledger page's card too
     assert {"checkout", "slos", "ledger"} <= written
     assert "components" not in written
+
+
+def drawings(srcdir: Path, docname: str) -> dict[int, int]:
+    """Position -> mtime of the kept drawings of ``docname``'s aggregates."""
+    prefix = hashlib.sha256(docname.encode()).hexdigest()[:24]
+    found = (srcdir / "_build" / "doctrees" / "techspec-aggregates" / "html").glob(f"*/{prefix}-*.pickle")
+    return {int(path.stem.rpartition("-")[2]): path.stat().st_mtime_ns for path in found}
+
+
+BOTH = {
+    **FILES,
+    "index.rst": FILES["index.rst"] + "       both\n",
+    "both.rst": """
+    Both
+    ====
+
+    .. techspec-table:: component
+
+    .. techspec-table:: slo
+    """,
+}
+
+
+def test_an_unchanged_aggregate_is_not_drawn_again(tmp_path: Path) -> None:
+    """The page shows the edited SLO, so it is rewritten; of its two tables only
+    the SLO one is drawn anew, the component one is the kept drawing, and the
+    page equals a clean build's."""
+    srcdir = write_project(tmp_path / "incremental", BOTH)
+    build(srcdir)
+    kept = drawings(srcdir, "both")
+    assert sorted(kept) == [0, 1]
+    after = BOTH["checkout.rst"].replace(":target: 99.9%", ":target: 99.95%")
+    write_project(srcdir, {"checkout.rst": after})
+    again = build(srcdir)
+    now = drawings(srcdir, "both")
+    assert now[0] == kept[0] and now[1] != kept[1]
+    clean = build(write_project(tmp_path / "clean", {**BOTH, "checkout.rst": after}))
+    assert main_body(again.html("both")) == main_body(clean.html("both"))
+    assert "99.95%" in main_body(again.html("both"))
+
+
+def test_a_new_environment_draws_everything_anew(tmp_path: Path) -> None:
+    """Drawings kept by an older environment are never taken for current: here the
+    component changes and the environment is made anew (``-E``) in the same build."""
+    srcdir = write_project(tmp_path / "src", BOTH)
+    build(srcdir)
+    write_project(srcdir, {"checkout.rst": BOTH["checkout.rst"].replace("FastAPI", "Django")})
+    again = build(srcdir, freshenv=True)
+    body = main_body(again.html("both"))
+    assert "Django" in body and "FastAPI" not in body

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,9 @@ class DocData:
     #: what each aggregate of the document shows (``Selection``), so it is
     #: redrawn only when an item it shows changed
     selections: list[Selection] = field(default_factory=list)
+    #: per selection, the build (``generation``) that last changed what it shows:
+    #: a drawing kept from that build or a later one is current (``reuse``)
+    changed_at: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Changes:
     links: set[tuple[str, str]] = field(default_factory=set)
     #: the specs the changed items belonged to, before or after: (kind, ID) -> specs
     specs: dict[tuple[str, str], set[str | None]] = field(default_factory=dict)
+    #: the documents read (or removed) in this build
+    read: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(self.content)
@@ -294,7 +300,8 @@ class TechspecDomain(Domain):
         """What changed since the last build: the documents read (or removed)
         in this one are compared with what they held before, and the imported
         items with the digest the last build stored. No other item is looked at."""
-        out = Changes()
+        out = Changes(read=set(self.previous))
+        self.data["generation"] = self.generation + 1
         for docname, before in self.previous.items():
             after = self.docs.get(docname)
             diff_items(before.items if before else (), after.items if after else (), out)
@@ -308,18 +315,35 @@ class TechspecDomain(Domain):
         self.data["snapshot"] = current
         return out
 
+    @property
+    def generation(self) -> int:
+        """How many builds this environment has seen (counted in ``changes``)."""
+        # a new environment counts on from the clock, past any drawing an older one kept
+        return int(self.data.setdefault("generation", time.time_ns()))
+
     def outdated(self, changes: Changes, docnames: Container[str]) -> list[str]:
         """The pages (of ``docnames``) that show something of what changed: an
-        aggregate showing a changed item, or a link to an item that moved."""
+        aggregate showing a changed item, or a link to an item that moved.
+        Notes, per aggregate, the build that last changed what it shows."""
+        now = self.generation
+        for docname in changes.read:
+            if docname in self.docs:
+                self.docs[docname].changed_at = [now] * len(self.docs[docname].selections)
         if not changes:
             return []
         shown = _Shown(self.index, changes)
-        return sorted(
-            docname
-            for docname, data in self.docs.items()
-            if docname in docnames
-            and (data.refs & changes.links or any(shown.by(selection) for selection in data.selections))
-        )
+        out = []
+        for docname, data in self.docs.items():
+            if docname in changes.read or docname not in docnames:
+                continue  # a page read in this build is written anyway
+            touched = bool(data.refs & changes.links)
+            for position, selection in enumerate(data.selections):
+                if shown.by(selection):
+                    data.changed_at[position] = now
+                    touched = True
+            if touched:
+                out.append(docname)
+        return sorted(out)
 
 
 class _Shown:
@@ -329,9 +353,20 @@ class _Shown:
     def __init__(self, index: Index, changes: Changes) -> None:
         self.index, self.changes = index, changes
         self.kinds = {kind for kind, _ in changes.content}
+        #: (kind, spec) and (None, spec) of every changed item; spec None: any spec
+        self.places: set[tuple[str | None, str | None]] = set()
+        for key in changes.content:
+            for spec in changes.specs.get(key, {None}):
+                self.places |= {(key[0], spec), (None, spec)}
         self._by_spec: dict[tuple[str, str | None], list[Item]] | None = None
+        self._answers: dict[Selection, bool] = {}
 
     def by(self, selection: Selection) -> bool:
+        if selection not in self._answers:
+            self._answers[selection] = self._by(selection)
+        return self._answers[selection]
+
+    def _by(self, selection: Selection) -> bool:
         aggregate = selection.aggregate
         if aggregate == "topology":
             # components outside the narrowed specs are drawn too, as what they depend on
@@ -352,18 +387,15 @@ class _Shown:
 
     def _content(self, kind: str | None, specs: tuple[str, ...] | None) -> bool:
         """An item of ``kind`` (None: any) in ``specs`` (None: any) changed."""
-        for key in self.changes.content:
-            if kind is not None and key[0] != kind:
-                continue
-            if specs is None or None in self.changes.specs[key] or not self.changes.specs[key].isdisjoint(specs):
-                return True
-        return False
+        if specs is None:
+            return kind is None or kind in self.kinds
+        return (kind, None) in self.places or any((kind, spec) in self.places for spec in specs)
 
     def _links(self, rows: Iterable[Item]) -> bool:
         """A row links to an item (or its spec) whose link changed."""
-        if not self.changes.links:
-            return False
         links = self.changes.links
+        if not links:
+            return False
         for item in rows:
             if item.spec and ("spec", item.spec) in links:
                 return True
