@@ -12,6 +12,8 @@ from .kinds import KINDS, Kind
 from .values import ListOf, VersionedReference
 
 SPEC_SEPARATOR = "::"
+#: ``json.dumps(..., sort_keys=True)`` without building an encoder per call
+_SORTED_JSON = json.JSONEncoder(sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Item:
     @property
     def fingerprint(self) -> str:
         """Digest of what the item says, so a link can notice its target changed."""
-        payload = json.dumps([self.kind, self.id, self.raw, self.body.strip()], sort_keys=True)
+        payload = _SORTED_JSON.encode([self.kind, self.id, self.raw, self.body.strip()])
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
     def references(self) -> list[tuple[str, str, str, str | None]]:
