@@ -430,6 +430,48 @@ def incremental(root: Path, n_specs: int, n_items: int, repeats: int) -> dict[st
     return out
 
 
+def timed(command: list[str]) -> Run:
+    """Any command, timed as :func:`build` times a build (exit 1 is a check's findings, not a failure)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=BUILD_ENV)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, done.stdout.count("[techspec."))
+
+
+def check_scenario(root: Path, n_specs: int, n_items: int, repeats: int) -> dict[str, Any]:
+    """``techspec check`` (first, with an empty cache; then again, nothing changed) against a clean HTML build."""
+    pages = corpus(n_specs, n_items)
+    src = write_project(root / "check", "techspec", pages)
+    cache = root / "check" / "cache"
+    check = [sys.executable, "-m", "sphinxcontrib_techspec", "check", str(src), "--cache-dir", str(cache)]
+    runs: dict[str, list[Run]] = {"html": [], "check": [], "check-again": []}
+    for r in range(repeats):
+        runs["html"].append(build(src, src.parent / "out"))
+        shutil.rmtree(cache, ignore_errors=True)
+        runs["check"].append(timed(check))
+        runs["check-again"].append(timed(check))
+        print(
+            "  "
+            + f"repeat {r + 1}/{repeats}  "
+            + "  ".join(f"{name} cpu {rs[-1].cpu:6.2f}s wall {rs[-1].wall:6.2f}s" for name, rs in runs.items()),
+            flush=True,
+        )
+    median = {name: medians(rs) for name, rs in runs.items()}
+    return {
+        "specs": n_specs,
+        "items_per_spec": n_items,
+        "median": median,
+        "check_over_html": {c: median["check"][c] / median["html"][c] for c in CLOCKS},
+        "check_again_over_html": {c: median["check-again"][c] / median["html"][c] for c in CLOCKS},
+        "findings": runs["check"][-1].warnings,
+    }
+
+
 def machine() -> dict[str, Any]:
     import sphinx
 
@@ -507,6 +549,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="save the figures to this file")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="also time `techspec check` against a clean HTML build (--incremental-specs specs)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.specs, args.items, args.repeats, args.incremental_specs = 6, 20, 1, 12
@@ -522,6 +569,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Incremental ({args.incremental_specs} x {args.items})", flush=True)
             inc = incremental(root, args.incremental_specs, args.items, args.repeats)
         verdicts = report(full, inc, args.clock)
+        checked = None
+        if args.check:
+            print(f"\ntechspec check vs a clean HTML build ({args.incremental_specs} x {args.items})", flush=True)
+            checked = check_scenario(root, args.incremental_specs, args.items, args.repeats)
+            for name in ("check", "check_again"):
+                ratio = checked[f"{name}_over_html"]
+                print(f"  {name.replace('_', ' '):<12} / html build  {ratio[args.clock]:6.3f}  ({args.clock} time)")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -537,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
             "clean": full,
             "incremental": inc,
             "verdicts": verdicts,
+            "check": checked,
             "targets": {
                 "techspec_over_floor": TARGET_TECHSPEC_OVER_FLOOR,
                 "needs_over_techspec": TARGET_NEEDS_OVER_TECHSPEC,

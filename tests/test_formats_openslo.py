@@ -58,7 +58,7 @@ def test_objectives_and_windows_are_the_specs() -> None:
         return docs[("SLO", name)]["spec"]
 
     # 99.9% over 30d
-    assert spec("checkout-availability-30d")["objectives"] == [{"displayName": ">= 99.9%", "target": 0.999}]
+    assert spec("checkout-availability-30d")["objectives"] == [{"displayName": "99.9%", "target": 0.999}]
     assert spec("checkout-availability-30d")["timeWindow"] == [{"duration": "30d", "isRolling": True}]
     # p95 < 400ms over 5m: 95% of events under 0.4 seconds
     assert spec("checkout-latency-p95")["objectives"] == [

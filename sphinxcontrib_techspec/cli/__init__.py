@@ -7,27 +7,12 @@ version bump); 2 bad usage or unreadable input, with a one-line message.
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import click
 
 from .. import __version__
+from .errors import UsageFailure, fail
 
 __all__ = ["UsageFailure", "fail", "main"]
-
-
-class UsageFailure(click.ClickException):
-    """Bad usage or unreadable input: one line on standard error, exit 2."""
-
-    exit_code = 2
-
-    def show(self, file: object = None) -> None:
-        click.echo(f"techspec: error: {self.format_message()}", err=True)
-
-
-def fail(message: str) -> NoReturn:
-    """Stop the command with a one-line message and exit status 2 (no traceback)."""
-    raise UsageFailure(message)
 
 
 @click.group(

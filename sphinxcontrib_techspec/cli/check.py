@@ -1,10 +1,381 @@
-"""``techspec check``."""
+"""``techspec check``: the project's techspec findings, without writing HTML, for CI.
+
+Sphinx reads the project with the ``techspec-check`` builder (it writes nothing)
+and keeps its environment in a cache folder, so a second check reads and resolves
+only what changed. Findings are taken from Sphinx's logging as they are emitted
+(type ``techspec``, with subtype and location), after ``suppress_warnings``; those
+of documents a check did not read or resolve again, and of the cross-document
+checks when nothing changed, come from the previous check's record in the cache.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
 import click
+
+from .. import __version__
+from ..core.subtypes import SUBTYPES
+from .errors import fail
+
+RECORD = "techspec-check-findings.json"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str  # absolute path, or "" when the finding has no location
+    line: int  # 0 when the finding has no line
+    subtype: str
+    message: str
+    #: ``read`` or ``write`` (one document's reading or resolving), ``check`` (cross-document), or ``other``
+    phase: str = "other"
+    docname: str = ""
+
+    def where(self, base: Path) -> str:
+        if not self.file:
+            return "(project)"
+        shown = relative(self.file, base)
+        return f"{shown}:{self.line}" if self.line else shown
+
+
+def relative(path: str, base: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def user_cache() -> Path:
+    """``$XDG_CACHE_HOME/techspec`` (``~/.cache/techspec``): outside the project, so nothing in it is read as a source."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "techspec"
+
+
+def default_cache(source_dir: Path) -> Path:
+    return user_cache() / "check" / hashlib.sha256(str(source_dir.resolve()).encode()).hexdigest()[:16]
+
+
+# -- running Sphinx ---------------------------------------------------------------------------------
+
+
+def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
+    """A handler on Sphinx's logger keeping every techspec warning that ``suppress_warnings`` lets through.
+
+    A WarningStreamHandler, so that Sphinx holds it back while reading (``pending_warnings``) and
+    hands it the warnings once, as it does for the warnings it prints."""
+    from docutils import nodes
+    from sphinx.util.build_phase import BuildPhase
+    from sphinx.util.logging import WarningStreamHandler, get_node_location, is_suppressed_warning
+
+    class Capture(WarningStreamHandler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if getattr(record, "type", None) != "techspec":
+                return
+            subtype = getattr(record, "subtype", "") or ""
+            if is_suppressed_warning("techspec", subtype, getattr(app.config, "suppress_warnings", ())):
+                return
+            file, line, docname = _location(getattr(record, "location", None))
+            message = logging.LogRecord.getMessage(record)  # without the location Sphinx prepends
+            message = message.removesuffix(f" [techspec.{subtype}]")
+            builder = getattr(app, "builder", None)
+            phase: Any = getattr(builder, "phase", None)
+            stage = {
+                BuildPhase.READING: "read",
+                BuildPhase.CONSISTENCY_CHECK: "check",
+                BuildPhase.RESOLVING: "write",
+                BuildPhase.WRITING: "write",
+            }.get(phase, "other")
+            found.append(Finding(file, line, subtype, message, stage, docname))
+
+    def _location(location: Any) -> tuple[str, int, str]:
+        # the form Sphinx's own WarningLogRecordTranslator has turned it into, or the raw one
+        if isinstance(location, tuple):
+            docname, lineno = location
+            if not docname:
+                return "", 0, ""
+            return str(app.env.doc2path(docname)), int(lineno or 0), str(docname)
+        if isinstance(location, nodes.Node):
+            location = get_node_location(location)
+        if not location:
+            return "", 0, ""
+        text = str(location)
+        path, sep, lineno = text.rpartition(":")
+        if not sep or (lineno and not lineno.isdigit()):
+            path, lineno = text, ""
+        if ":" not in text and app.env is not None and not Path(path).is_absolute():
+            return str(app.env.doc2path(path)), 0, path
+        path = os.path.abspath(path)
+        docname = (app.env.path2doc(path) if app.env is not None else None) or ""
+        return path, int(lineno) if lineno else 0, docname
+
+    handler: logging.Handler = Capture()
+    handler.setLevel(logging.WARNING)
+    return handler
+
+
+@contextlib.contextmanager
+def _captured(found: list[Finding]) -> Iterator[None]:
+    """Install the capture as Sphinx sets up its logging (before conf.py and the extensions run)."""
+    from sphinx.util import logging as sphinx_logging
+
+    setup = sphinx_logging.setup
+
+    def setup_and_capture(app: Any, *args: Any, **kwargs: Any) -> None:
+        setup(app, *args, **kwargs)
+        logging.getLogger(sphinx_logging.NAMESPACE).addHandler(_capture_handler(app, found))
+
+    sphinx_logging.setup = setup_and_capture
+    try:
+        yield
+    finally:
+        sphinx_logging.setup = setup
+
+
+def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Finding]:
+    """Every techspec finding of the project in ``source_dir``, sorted; raises on a broken project."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    found: list[Finding] = []
+    read: set[str] = set()
+    ran: list[bool] = []
+    record = cache / RECORD
+    previous: list[Finding] = []
+    if record.is_file() and not fresh:
+        with contextlib.suppress(ValueError, TypeError, OSError):
+            previous = [Finding(**entry) for entry in json.loads(record.read_text(encoding="utf-8"))]
+    with patch_docutils(source_dir), docutils_namespace(), _captured(found):
+        app = Sphinx(
+            str(source_dir),
+            str(source_dir),
+            str(cache / "out"),
+            str(cache / "doctrees"),
+            "techspec-check",
+            status=None,
+            warning=io.StringIO(),
+            freshenv=fresh,
+            keep_going=True,
+        )
+        app.connect("env-before-read-docs", lambda _app, _env, docnames: read.update(docnames))
+        app.connect("env-check-consistency", lambda _app, _env: ran.append(True))
+        app.build()
+        docs = set(app.env.all_docs)
+        written: set[str] = getattr(app.builder, "written", set())
+    kept = [
+        f
+        for f in previous
+        if (f.phase == "read" and f.docname in docs and f.docname not in read)
+        # a document read again and not resolved has nothing left to report while resolving
+        or (f.phase == "write" and f.docname in docs and f.docname not in written | read)
+        or (f.phase == "check" and not ran)
+    ]
+    findings = sorted(set(found + kept))
+    with contextlib.suppress(OSError):
+        record.write_text(json.dumps([asdict(f) for f in findings]), encoding="utf-8")
+    return findings
+
+
+# -- reports ------------------------------------------------------------------------------------------
+
+
+def as_text(findings: list[Finding], failing: set[str], base: Path) -> str:
+    lines = [
+        f"{f.where(base)}: {'error' if f.subtype in failing else 'warning'}: {f.message} [techspec.{f.subtype}]"
+        for f in findings
+    ]
+    failed = sum(f.subtype in failing for f in findings)
+    lines.append(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}, {failed} failing the check")
+    return "\n".join(lines) + "\n"
+
+
+def as_junit(findings: list[Finding], failing: set[str], base: Path) -> str:
+    """JUnit XML: one test case per finding, a failure when its subtype fails the check."""
+    suite = ET.Element(
+        "testsuite",
+        name="techspec",
+        tests=str(max(len(findings), 1)),
+        failures=str(sum(f.subtype in failing for f in findings)),
+        errors="0",
+        skipped="0",
+    )
+    for f in findings:
+        case = ET.SubElement(suite, "testcase", classname=f"techspec.{f.subtype}", name=f"{f.where(base)}: {f.message}")
+        if f.file:
+            case.set("file", relative(f.file, base))
+            if f.line:
+                case.set("line", str(f.line))
+        if f.subtype in failing:
+            failure = ET.SubElement(case, "failure", type=f"techspec.{f.subtype}", message=f.message)
+            failure.text = f"{f.where(base)}: {f.message} [techspec.{f.subtype}]"
+        else:
+            ET.SubElement(case, "system-out").text = f"warning: {f.message} [techspec.{f.subtype}]"
+    if not findings:
+        ET.SubElement(suite, "testcase", classname="techspec", name="no techspec findings")
+    suites = ET.Element("testsuites", name="techspec check")
+    suites.append(suite)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def as_sarif(findings: list[Finding], failing: set[str], base: Path) -> str:
+    """SARIF 2.1.0 (GitHub code scanning): one rule per subtype, paths relative to ``base``."""
+    rules = sorted(SUBTYPES)
+    results = []
+    for f in findings:
+        result: dict[str, Any] = {
+            "ruleId": f"techspec.{f.subtype}",
+            "level": "error" if f.subtype in failing else "warning",
+            "message": {"text": f.message},
+        }
+        if f.subtype in SUBTYPES:
+            result["ruleIndex"] = rules.index(f.subtype)
+        if f.file:
+            shown = relative(f.file, base)
+            artifact: dict[str, Any] = (
+                {"uri": Path(f.file).resolve().as_uri()}
+                if Path(shown).is_absolute()
+                else {"uri": shown, "uriBaseId": "%SRCROOT%"}
+            )
+            physical: dict[str, Any] = {"artifactLocation": artifact}
+            if f.line:
+                physical["region"] = {"startLine": f.line}
+            result["locations"] = [{"physicalLocation": physical}]
+        results.append(result)
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "techspec",
+                        "version": __version__,
+                        "informationUri": "https://sphinxcontrib-techspec.readthedocs.io/",
+                        "rules": [
+                            {"id": f"techspec.{name}", "name": name, "shortDescription": {"text": SUBTYPES[name]}}
+                            for name in rules
+                        ],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.resolve().as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+#: output formats: name -> writer(findings, failing subtypes, base folder of relative paths)
+FORMATS: dict[str, Callable[[list[Finding], set[str], Path], str]] = {
+    "text": as_text,
+    "junit": as_junit,
+    "sarif": as_sarif,
+}
+
+
+def parse_fail_on(value: str | None) -> set[str]:
+    if value is None:
+        return set(SUBTYPES)
+    wanted = {v.strip().removeprefix("techspec.") for v in value.split(",") if v.strip()}
+    if wanted == {"none"}:
+        return set()
+    unknown = sorted(wanted - set(SUBTYPES))
+    if unknown:
+        fail(f"--fail-on: no subtype {', '.join(unknown)} (see 'techspec check --list-subtypes')")
+    return wanted
 
 
 @click.command("check")
-def command() -> None:
-    """(not yet implemented)"""
+@click.argument("source_dir", metavar="SOURCE_DIR", required=False)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, junit for GitLab and Jenkins, sarif for GitHub code scanning.",
+)
+@click.option(
+    "--fail-on",
+    metavar="SUBTYPE,...",
+    help="Subtypes that fail the check (default: every techspec subtype; 'none': report only). "
+    "Subtypes in conf.py's suppress_warnings are never reported.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="Write the report here (default: standard output).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Sphinx's environment between checks (default: ~/.cache/techspec/check/...).",
+)
+@click.option("--fresh", is_flag=True, help="Read every document again, ignoring the cache.")
+@click.option("--list-subtypes", is_flag=True, help="List the techspec warning subtypes and exit.")
+def command(
+    source_dir: str | None,
+    fmt: str,
+    fail_on: str | None,
+    output: str,
+    cache_dir: str | None,
+    fresh: bool,
+    list_subtypes: bool,
+) -> None:
+    """Run the project's techspec checks without writing HTML and report every finding with file, line and subtype.
+
+    SOURCE_DIR is the folder of the Sphinx project's conf.py. The report goes to
+    standard output (or -o FILE); paths in it are relative to the current folder.
+
+    \b
+      techspec check docs
+      techspec check docs --format sarif -o techspec.sarif
+      techspec check docs --format junit --fail-on unknown-ref,placeholder -o report.xml
+
+    Exit status: 0 no finding of a --fail-on subtype, 1 such a finding, 2 bad
+    usage or a project that cannot be read.
+    """
+    if list_subtypes:
+        for name, doc in SUBTYPES.items():
+            click.echo(f"{name}: {doc}")
+        return
+    if source_dir is None:
+        fail("missing SOURCE_DIR, the folder of the Sphinx project's conf.py")
+    src = Path(source_dir)
+    if not (src / "conf.py").is_file():
+        fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
+    failing = parse_fail_on(fail_on)
+    cache = Path(cache_dir) if cache_dir else default_cache(src)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"cannot use the cache folder {cache}: {error.strerror or error}")
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            findings = run_checks(src.resolve(), cache, fresh)
+    except Exception as error:  # conf.py and extensions are the project's code: one line, not their traceback
+        first = (str(error).strip().splitlines() or [""])[0]
+        fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {first}")
+    text = FORMATS[fmt](findings, failing, Path.cwd())
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot write {output}: {error.strerror or error}")
+    raise SystemExit(1 if any(f.subtype in failing for f in findings) else 0)

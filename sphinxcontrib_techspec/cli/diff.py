@@ -1,10 +1,239 @@
-"""``techspec diff``."""
+"""``techspec diff``: what changed between two exports, or two git revisions, and what breaks."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
 import click
+
+from ..core import changes, export
+from ..core.federation import decode
+from ..core.index import Index
+from .check import user_cache
+from .errors import fail
+
+_MARKS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def load(path: str) -> tuple[str, Index]:
+    """A ``techspec.json`` as (project, index); exit 2 with one line when it cannot be read."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror or error}")
+    try:
+        return export.read(decode(raw))
+    except ValueError as error:
+        fail(f"{path}: {error}")
+
+
+def _heading(spec: str | None) -> str:
+    return spec or "(no spec)"
+
+
+def _value(change: changes.Change, fc: changes.FieldChange) -> str:
+    return changes.describe(change.kind, fc)
+
+
+def as_text(report: changes.Report) -> str:
+    lines = []
+    for spec, group in report.by_spec().items():
+        lines.append(_heading(spec))
+        for change in group:
+            lines.append(
+                f"  {_MARKS[change.change]} {change.change} {change.kind} {change.id!r}: {change.cls} ({change.reason})"
+            )
+            for fc in change.fields:
+                lines.append(f"      {_value(change, fc)}  [{fc.cls}: {fc.reason}]")
+    if not report.changes:
+        lines.append("No changes.")
+    if report.findings:
+        lines.append("")
+        lines.append(f"Findings ({len(report.findings)}): breaking changes without a major version bump")
+        lines.extend(f"  {finding.message}" for finding in report.findings)
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(report: changes.Report) -> str:
+    """A pull-request comment: findings first, then one table per spec."""
+    counts = {
+        cls: sum(c.cls == cls for c in report.changes)
+        for cls in (changes.BREAKING, changes.COMPATIBLE, changes.EDITORIAL)
+    }
+    out = ["## Spec changes", ""]
+    out.append(", ".join(f"**{n}** {cls}" for cls, n in counts.items()) if report.changes else "No changes.")
+    out.append("")
+    if report.findings:
+        out.append("### :warning: Breaking changes without a major version bump")
+        out.append("")
+        out.extend(f"- {_cell(finding.message)}" for finding in report.findings)
+        out.append("")
+    for spec, group in report.by_spec().items():
+        out += [f"### {_cell(_heading(spec))}", "", "| | kind | ID | class | what changed |", "|---|---|---|---|---|"]
+        for change in group:
+            what = "<br>".join(_cell(_value(change, fc)) for fc in change.fields) or change.reason
+            out.append(
+                f"| {change.change} | {change.kind} | `{_cell(change.id)}` | "
+                f"{'**breaking**' if change.cls == changes.BREAKING else change.cls} | {what} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def as_json(report: changes.Report) -> str:
+    return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+#: output formats: name -> writer
+FORMATS: dict[str, Callable[[changes.Report], str]] = {"text": as_text, "markdown": as_markdown, "json": as_json}
+
+
+def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
+    """``techspec.json`` of ``source_dir`` at git ``revision``: checked out into a temporary
+    worktree and built with Sphinx once per commit (the result is kept in ``cache``)."""
+    top = _git(source_dir, "rev-parse", "--show-toplevel").strip()
+    commit = _git(
+        source_dir, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", what=f"revision {revision!r}"
+    ).strip()
+    relative = Path(source_dir).resolve().relative_to(Path(top).resolve())
+    key = hashlib.sha256(f"{Path(top).resolve()}:{commit}:{relative}".encode()).hexdigest()[:16]
+    target = cache / key / "techspec.json"
+    if target.is_file():
+        return target
+    with tempfile.TemporaryDirectory(prefix="techspec-diff-") as tmp:
+        tree = Path(tmp) / "tree"
+        _git(source_dir, "worktree", "add", "--detach", "--quiet", str(tree), commit)
+        try:
+            out = Path(tmp) / "out"
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "sphinx",
+                    "-q",
+                    "-b",
+                    "dummy",
+                    "-d",
+                    str(cache / key / "doctrees"),
+                    str(tree / relative),
+                    str(out),
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+            if result.returncode != 0 or not (out / "techspec.json").is_file():
+                tail = (result.stderr.strip().splitlines() or ["no techspec.json was written"])[-1]
+                fail(f"building {revision} ({commit[:12]}) failed: {tail}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out / "techspec.json", target)
+        finally:
+            _git(source_dir, "worktree", "remove", "--force", str(tree))
+    return target
+
+
+def _git(cwd: Path, *args: str, what: str = "") -> str:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    except OSError as error:
+        fail(f"cannot run git: {error.strerror or error}")
+    if result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["failed"])[-1]
+        fail(f"{what or 'git ' + args[0]}: {'not a commit' if what else reason}" + (f" in {cwd}" if not what else ""))
+    return result.stdout
 
 
 @click.command("diff")
-def command() -> None:
-    """(not yet implemented)"""
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.argument("source_dir", metavar="[SOURCE_DIR]", required=False)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull-request comment, json for tools.",
+)
+@click.option(
+    "--git", "git", is_flag=True, help="OLD and NEW are git revisions of the project in SOURCE_DIR: build both."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="With --git: where each commit's export is kept (default: ~/.cache/techspec/diff).",
+)
+@click.option("--any-project", is_flag=True, help="Compare exports of two different projects anyway.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="Write the report here (default: standard output).",
+)
+def command(
+    old: str,
+    new: str,
+    source_dir: str | None,
+    fmt: str,
+    git: bool,
+    cache_dir: str | None,
+    any_project: bool,
+    output: str,
+) -> None:
+    """Review a change: items added, removed and changed between OLD and NEW, field by field, grouped by spec.
+
+    OLD and NEW are two techspec.json exports written by builds; with --git they
+    are two git revisions of the Sphinx project in SOURCE_DIR, each built once (the
+    export is cached by commit).
+
+    Each change is breaking (a consumer of the old spec can fail), compatible, or
+    editorial (titles and prose). A breaking change without a new major
+    :api-version: (or :schema-version: for data) of its spec is a finding.
+
+    \b
+      techspec diff main/techspec.json techspec.json --format markdown
+      techspec diff --git origin/main HEAD docs
+
+    Exit status: 0 no finding, 1 a finding, 2 bad usage or unreadable input.
+    """
+    if git:
+        if source_dir is None:
+            fail("--git needs SOURCE_DIR, the folder of the project's conf.py")
+        src = Path(source_dir)
+        if not (src / "conf.py").is_file():
+            fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
+        cache = Path(cache_dir) if cache_dir else user_cache() / "diff"
+        old_path, new_path = str(build_revision(src, old, cache)), str(build_revision(src, new, cache))
+    else:
+        if source_dir is not None:
+            fail("SOURCE_DIR is for --git; to compare two exports give only OLD.json NEW.json")
+        old_path, new_path = old, new
+    (old_project, old_index), (new_project, new_index) = load(old_path), load(new_path)
+    try:
+        report = changes.compare(old_index, new_index, old_project, new_project, any_project=any_project)
+    except changes.OtherProject as error:
+        fail(f"{error} (or pass --any-project)")
+    text = FORMATS[fmt](report)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot write {output}: {error.strerror or error}")
+    raise SystemExit(1 if report.findings else 0)

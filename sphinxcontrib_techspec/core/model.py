@@ -14,6 +14,12 @@ from .values import ListOf, VersionedReference
 SPEC_SEPARATOR = "::"
 #: ``json.dumps(..., sort_keys=True)`` without building an encoder per call
 _SORTED_JSON = json.JSONEncoder(sort_keys=True)
+#: an option value still to be written: ``TODO(what to write)``, as ``techspec new`` leaves them
+PLACEHOLDER = re.compile(r"\s*TODO\((?P<hint>.*)\)\s*", re.DOTALL)
+
+
+def is_placeholder(text: str) -> bool:
+    return PLACEHOLDER.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,11 @@ def build_item(
         if fld is None:
             known = ", ".join(f.name for f in kind.fields)
             problem("unknown-option", f"unknown option :{name}: (known: {known})")
+            continue
+        placeholder = PLACEHOLDER.fullmatch(text)
+        if placeholder:
+            # one warning, instead of the bad-value, unknown-ref or check findings the text would give
+            problem("placeholder", f":{name}: still to be written: {placeholder['hint'].strip() or 'a value'}")
             continue
         if fld.required and not text.strip():
             continue  # reported once below, as missing-option, not also as bad-value

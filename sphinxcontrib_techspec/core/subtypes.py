@@ -82,6 +82,11 @@ SUBTYPES: dict[str, str] = {
     "(at the component or spec mapped to the document).",
     "api-document": "An OpenAPI document named in ``techspec_openapi_documents`` cannot be read (unreachable, too "
     "slow, too large, not JSON or YAML, not OpenAPI) or its key names no component or spec; its drift is not checked.",
+    # the spec workflow (techspec new)
+    "placeholder": "An option value still to be written, ``TODO(what to write)``, as ``techspec new`` leaves them: "
+    "one warning each, instead of the parse, reference and review findings the text would give.",
+    "baseline": "The baseline export of a ``techspec-changes`` directive could not be read (missing, unreachable, "
+    "too slow, too large, or not a valid techspec.json); the last good copy is used, or no changes are shown.",
 }
 
 

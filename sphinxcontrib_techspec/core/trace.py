@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .index import Index, Link
 from .kinds import KINDS
-from .model import Item, Problem
+from .model import Item, Problem, is_placeholder
 from .present import Cell, Ref, self_ref
 from .suspect import suspects
 from .topology import find_cycles
@@ -112,7 +112,7 @@ def findings(
                 (req, f"requirement {req.id!r} is satisfied by no spec item", [self_ref(req)])
             )
     for spec in index.of_kind("spec", specs):
-        if not spec.external and not spec.fields.get("prd"):
+        if not spec.external and not spec.fields.get("prd") and not is_placeholder(spec.raw.get("prd", "")):
             out["spec-without-prd"].append((spec, f"spec {spec.id!r} names no PRD (:prd:)", [self_ref(spec)]))
     cited = citations(index)
     # in a project with no spec of its own (an ADR log), nothing could cite an ADR: not a gap

@@ -294,6 +294,43 @@ def render_slo_chart(t: AggregateTransform, index: Index, node: techspec_aggrega
         for bar in chart.bars
     ]
     return [t.table(chart.headers, rows, ["techspec-chart-table"])]
+def render_changes(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
+    """This build against a baseline export: what changed, grouped by spec, with what breaks flagged."""
+    from ..core import changes
+    from . import baseline
+
+    location = node["argument"]
+    app = getattr(t.env, "_app", None) or t.app  # as ``builder`` above: Sphinx 9 deprecates ``.app``
+    loaded = baseline.load(app, location, node) if location else None
+    if loaded is None:
+        return _empty("(no baseline to compare with)")
+    project, old = loaded
+    report = changes.compare(old, index, project, project)
+    specs = node.get("spec")
+    if specs:
+        wanted = set(specs)
+        report.changes = [c for c in report.changes if (c.id if c.kind == "spec" else c.spec) in wanted]
+        report.findings = [f for f in report.findings if f.spec in wanted]
+    if node.get("show") == "breaking":
+        report.changes = [c for c in report.changes if c.cls == changes.BREAKING]
+    if not report.changes:
+        return _empty(f"No changes since the baseline ({location}).")
+    counts = {cls: sum(c.cls == cls for c in report.changes) for cls in ("breaking", "compatible", "editorial")}
+    summary = ", ".join(f"{n} {cls}" for cls, n in counts.items())
+    out: list[nodes.Node] = [nodes.paragraph("", f"Changes since the baseline ({location}): {summary}.")]
+    if report.findings:
+        flag = nodes.warning(classes=["techspec-changes-findings"])
+        flag += nodes.paragraph("", "Breaking changes without a major version bump:")
+        listing = nodes.bullet_list()
+        for finding in report.findings:
+            listing += nodes.list_item("", nodes.paragraph("", finding.message))
+        flag += listing
+        out.append(flag)
+    for spec, rows in changes.table_rows(report, t.env.docname):
+        title = spec or "(no spec)"
+        out.append(nodes.rubric(title, title, classes=["techspec-changes-spec"]))
+        out.append(t.table(["change", "kind", "item", "class", "what changed"], rows, ["techspec-changes"]))
+    return out
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -303,4 +340,5 @@ RENDERERS: dict[str, Renderer] = {
     "matrix": render_matrix,
     "report": render_report,
     "slo-chart": render_slo_chart,
+    "changes": render_changes,
 }

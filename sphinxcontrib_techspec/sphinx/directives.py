@@ -238,6 +238,14 @@ def _check_filter(self: AggregateDirective, node: techspec_aggregate, kind: str)
             node["techspec_invalid"] = option
 
 
+def _check_changes(self: AggregateDirective, node: techspec_aggregate) -> None:
+    if not node["argument"]:
+        self.warn("bad-value", "techspec-changes: give the baseline export, a path relative to conf.py or a URL")
+    if node.get("show", "all") not in ("all", "breaking"):
+        self.warn("bad-value", f"techspec-changes: :show: is 'all' or 'breaking', not {node['show']!r}")
+        node["show"] = "all"
+
+
 AGGREGATES: dict[str, type[AggregateDirective]] = {
     "techspec-table": aggregate_directive(
         "table", {"spec": True, "columns": True, "filter": False, "sort": False}, _check_table
@@ -249,4 +257,5 @@ AGGREGATES: dict[str, type[AggregateDirective]] = {
     "traceability-report": aggregate_directive("report", {"spec": True, "prd": True}),
     "spec-summary": aggregate_directive("summary", {}),
     "slo-chart": aggregate_directive("slo-chart", {"spec": True, "component": True}),
+    "techspec-changes": aggregate_directive("changes", {"spec": True, "show": False}, _check_changes),
 }

@@ -14,6 +14,7 @@ from ..core import export, review, suspect, trace
 from . import config, names, needs, nodes, reference
 from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
+from .checkbuilder import CheckBuilder
 from .domain import TechspecDomain, get_domain, warn
 from .exports import FormatsDirective, check_drift, write_exports
 from .federation import import_projects
@@ -91,6 +92,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", check_drift)
     app.add_directive("techspec-formats", FormatsDirective)
     app.connect("build-finished", write_export)
+    app.add_builder(CheckBuilder)  # what ``techspec check`` runs: reads and checks, writes nothing
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {
         "version": __version__,
