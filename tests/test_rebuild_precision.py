@@ -162,8 +162,11 @@ def test_component_edit_rewrites_the_component_table_not_the_slo_table(tmp_path:
 def test_a_moved_link_rewrites_every_page_linking_to_it(tmp_path: Path) -> None:
     """A spec gets a title: every link to it (the tables' spec column, its cards'
     badges) shows it as a tooltip, so those pages are rewritten; the ledger's do not link to it."""
-    written, again, _ = edit_and_compare(
-        tmp_path, "checkout.rst", ":version: 1.0\n       :status: current", ":version: 1.0\n       :title: Checkout\n       :status: current"
+    written, _, _ = edit_and_compare(
+        tmp_path,
+        "checkout.rst",
+        ":version: 1.0\n       :status: current",
+        ":version: 1.0\n       :title: Checkout\n       :status: current",
     )
     assert written == {"checkout", "slos", "components"}
 

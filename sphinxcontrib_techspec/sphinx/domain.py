@@ -27,6 +27,7 @@ from sphinx.util.nodes import make_refnode
 from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem, split_target
+from ..core.recheck import targets
 from .nodes import techspec_aggregate
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,10 @@ class Changes:
     specs: dict[tuple[str, str], set[str | None]] = field(default_factory=dict)
     #: the documents read (or removed) in this build
     read: set[str] = field(default_factory=set)
+    #: what the changed items name, before and after the change
+    named: set[tuple[str, str]] = field(default_factory=set)
+    #: an imported item (another project's, or a sphinx-needs need) changed
+    imported: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.content)
@@ -108,6 +113,8 @@ def diff_items(before: Iterable[Item], after: Iterable[Item], changes: Changes) 
             continue
         changes.content.add(key)
         changes.specs.setdefault(key, set()).update(i.spec for i in (*was, *now))
+        for item in (*was, *now):
+            changes.named |= targets(item)
 
 
 class TechspecRole(XRefRole):
@@ -312,6 +319,7 @@ class TechspecDomain(Domain):
             out.content.add(key)
             out.links.add(key)
             out.specs[key] = {None}
+            out.imported = True
         self.data["snapshot"] = current
         return out
 
