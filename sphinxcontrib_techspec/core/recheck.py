@@ -51,19 +51,18 @@ def targets(item: Item) -> set[Key]:
 
 
 class Neighbours:
-    """Who names whom, and who shares a name, over one index."""
+    """Who names whom, and who shares a name, over one index (read off its links)."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.by_key: dict[Key, list[Item]] = defaultdict(list)
-        self.naming: dict[Key, list[Item]] = defaultdict(list)
+        self.naming = index.naming
         self.namesakes: dict[tuple[str, str], list[Item]] = defaultdict(list)
-        for item in index.items:
-            self.by_key[(item.kind, item.id)].append(item)
-            for key in targets(item):
-                self.naming[key].append(item)
-            if item.kind in NAMESAKES:
-                self.namesakes[(item.kind, item.id.casefold())].append(item)
+        for kind in NAMESAKES:
+            for item in index.of_kind(kind):
+                self.namesakes[(kind, item.id.casefold())].append(item)
+
+    def by_key(self, key: Key) -> list[Item]:
+        return self.index.named(*key)
 
     def subjects(self, keys: Iterable[Key], docs: Iterable[str]) -> list[Item]:
         """Items whose findings may differ after the items of ``keys`` changed
@@ -74,7 +73,7 @@ class Neighbours:
             if item.docname in wanted:
                 chosen[id(item)] = item
         for key in keys:
-            for item in (*self.by_key.get(key, ()), *self.naming.get(key, ())):
+            for item in (*self.by_key(key), *self.naming.get(key, ())):
                 chosen[id(item)] = item
             for kind in WIDENS.get(key[0], ()):
                 chosen.update((id(i), i) for i in self.index.of_kind(kind))
@@ -88,10 +87,10 @@ class Neighbours:
         """The subjects, everything their checks read, and the kinds read whole."""
         out: dict[int, Item] = {id(i): i for kind in READ_WHOLE for i in self.index.of_kind(kind)}
         for subject in subjects:
-            group = [subject, *self.by_key.get((subject.kind, subject.id), ())]
+            group = [subject, *self.by_key((subject.kind, subject.id))]
             group += self.naming.get((subject.kind, subject.id), ())
             for key in targets(subject):
-                group += self.by_key.get(key, ())
+                group += self.by_key(key)
                 group += self.naming.get(key, ())
             other = NAMESAKES.get(subject.kind)
             if other:

@@ -294,6 +294,8 @@ def render_slo_chart(t: AggregateTransform, index: Index, node: techspec_aggrega
         for bar in chart.bars
     ]
     return [t.table(chart.headers, rows, ["techspec-chart-table"])]
+
+
 def render_changes(t: AggregateTransform, index: Index, node: techspec_aggregate) -> list[nodes.Node]:
     """This build against a baseline export: what changed, grouped by spec, with what breaks flagged."""
     from ..core import changes

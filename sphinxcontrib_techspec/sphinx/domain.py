@@ -83,9 +83,15 @@ class Changes:
     named: set[tuple[str, str]] = field(default_factory=set)
     #: an imported item (another project's, or a sphinx-needs need) changed
     imported: bool = False
+    #: the cross-document findings (what a traceability report lists) may differ
+    findings: bool = True
 
     def __bool__(self) -> bool:
         return bool(self.content)
+
+
+#: the kinds the traceability matrix and the report's coverage read (with links to them)
+TRACED = frozenset({"prd", "requirement", "spec", "adr"})
 
 
 def content_view(item: Item) -> tuple[Any, ...]:
@@ -390,8 +396,19 @@ class _Shown:
                 return False
             rows = [i for kind in KINDS for i in self.rows(kind, selection.specs)]
             return self._content(None, selection.specs) or self._links(rows)
-        # the matrix and the report read every link; an aggregate this module does not know may read anything
+        if aggregate == "matrix":
+            return self._traced()
+        if aggregate == "report":
+            # its rows are the findings; its coverage, the requirements and what satisfies them
+            return self.changes.findings or self._traced()
+        # an aggregate this module does not know may read anything
         return True
+
+    def _traced(self) -> bool:
+        """Something the matrix shows changed: PRDs, requirements, specs, ADRs,
+        a link to one of them, or where any item is (a spec's item count, a cell's link)."""
+        changes = self.changes
+        return bool(changes.links) or any(kind in TRACED for kind, _ in (*changes.content, *changes.named))
 
     def _content(self, kind: str | None, specs: tuple[str, ...] | None) -> bool:
         """An item of ``kind`` (None: any) in ``specs`` (None: any) changed."""

@@ -64,13 +64,25 @@ def _find(app: Sphinx, env: BuildEnvironment, changes: Changes) -> None:
     kept = domain.data.get("findings")
     if kept is not None and kept[0] == key and not changes.imported:
         if not changes and not changes.read:
+            changes.findings = False
             return
         problems = recheck.recheck(
             domain.index, kept[1], changes.content | changes.named, changes.read, lambda i: _findings(app, i)
         )
     else:
         problems = _findings(app, domain.index)
+    # the report lists trace findings: unchanged only if they were all looked for, and are the same
+    changes.findings = not (
+        settings.trace_warnings and kept is not None and kept[0] == key and _same(kept[1], problems)
+    )
     domain.data["findings"] = (key, problems)
+
+
+def _same(before: list[Problem], after: list[Problem]) -> bool:
+    def order(p: Problem) -> tuple[str, int, str, str]:
+        return (p.docname or "", p.lineno or 0, p.subtype, p.message)
+
+    return sorted(before, key=order) == sorted(after, key=order)
 
 
 def check(app: Sphinx, env: BuildEnvironment) -> None:
