@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .kinds import KINDS, Kind
@@ -74,9 +75,11 @@ class Item:
             return self.id
         return f"{self.spec}{SPEC_SEPARATOR}{self.id}"
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """Digest of what the item says, so a link can notice its target changed."""
+        """Digest of what the item says, so a link can notice its target changed.
+        Computed once (``build_item`` asks for it while the document is read) and
+        kept with the item in the environment, so no later build computes it again."""
         payload = _SORTED_JSON.encode([self.kind, self.id, self.raw, self.body.strip()])
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
@@ -214,6 +217,7 @@ def build_item(
         else:
             item.fields.update(derived)
     item.title = item.fields.get("title") or item.id
+    item.fingerprint  # noqa: B018 - computed now, while reading (in parallel with -j), and kept
     return item
 
 

@@ -7,6 +7,7 @@ index every aggregate reads is built lazily from this store, once per change.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import time
 from collections.abc import Container, Iterable, Iterator
@@ -123,6 +124,29 @@ def diff_items(before: Iterable[Item], after: Iterable[Item], changes: Changes) 
             changes.named |= targets(item)
 
 
+#: the process that loaded the extension: the build's own, not a ``-j`` reader
+_MAIN_PID = os.getpid()
+
+
+class Docs(dict[str, DocData]):
+    """The documents' data. A ``-j`` reader sends its whole environment back
+    to the main process, which keeps only the documents that reader read: so
+    a reader sends only those (without this, every reader would send every
+    document read before it, a cost quadratic in the project's size)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        #: documents read by this process
+        self.read_here: set[str] = set()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if os.getpid() == _MAIN_PID:
+            kept: Iterable[tuple[str, DocData]] = self.items()
+        else:
+            kept = [(name, data) for name, data in self.items() if name in self.read_here]
+        return (Docs, (), None, None, iter(kept))
+
+
 class TechspecRole(XRefRole):
     def result_nodes(
         self, document: nodes.document, env: BuildEnvironment, node: Element, is_ref: bool
@@ -136,7 +160,7 @@ class TechspecDomain(Domain):
     label = "Tech spec"
     object_types = {name: ObjType(kind.title, name, "ref") for name, kind in KINDS.items()}
     roles = {**{name: TechspecRole() for name in KINDS}, "ref": TechspecRole()}
-    initial_data = {"docs": {}, "snapshot": {}}
+    initial_data = {"docs": Docs(), "snapshot": {}}
     #: 2: documents record their aggregates' selections; the snapshot covers imported items only
     data_version = 2
 
@@ -162,7 +186,7 @@ class TechspecDomain(Domain):
         self._index = None
 
     @property
-    def docs(self) -> dict[str, DocData]:
+    def docs(self) -> Docs:
         return self.data["docs"]  # type: ignore[no-any-return]
 
     def doc(self, docname: str) -> DocData:
@@ -219,6 +243,7 @@ class TechspecDomain(Domain):
         # what the document links to: its items' references, its spec (the cards'
         # badges) and the roles in its prose; a change to any of them rewrites it
         self.previous.setdefault(docname, None)
+        self.docs.read_here.add(docname)
         refs: set[tuple[str, str]] = set()
         selections: list[Selection] = []
         for node in document.findall(_noted):
