@@ -161,8 +161,9 @@ class TechspecDomain(Domain):
     object_types = {name: ObjType(kind.title, name, "ref") for name, kind in KINDS.items()}
     roles = {**{name: TechspecRole() for name in KINDS}, "ref": TechspecRole()}
     initial_data = {"docs": Docs(), "snapshot": {}}
-    #: 2: documents record their aggregates' selections; the snapshot covers imported items only
-    data_version = 2
+    #: 3: documents record their aggregates' selections, in a ``Docs``; the snapshot
+    #: covers imported items only; the findings are kept
+    data_version = 3
 
     _index: Index | None = None
 
