@@ -32,7 +32,7 @@ def refused(result: Result, *words: str) -> None:
     """Exit 2 with one line on standard error that says what is wrong."""
     assert result.code == 2, (result.code, result.out, result.err)
     lines = result.err.strip().splitlines()
-    assert len(lines) == 1 or lines[0].startswith("Usage:"), result.err
+    assert len(lines) == 1, result.err
     for word in words:
         assert word in result.err, (word, result.err)
 

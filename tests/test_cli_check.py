@@ -151,10 +151,10 @@ def test_incremental_check_follows_an_edit(planted: Path, tmp_path: Path) -> Non
     ]
     assert second.out == check(planted, "--fresh").out
     # a role removed: its finding (made while resolving) is not kept from the previous check
-    assert "no slo named 'missing'" in second.out
+    assert "no SLO named 'missing'" in second.out
     (planted / "payments.rst").write_text(RST.replace("See :techspec:slo:`missing`.", "See nothing."))
     third = check(planted)
-    assert "no slo named 'missing'" not in third.out
+    assert "no SLO named 'missing'" not in third.out
     assert third.out == check(planted, "--fresh").out
 
 

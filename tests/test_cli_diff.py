@@ -118,7 +118,7 @@ def test_text_and_markdown_reports(exports: tuple[Path, Path]) -> None:
     old, new = exports
     text = techspec("diff", str(old), str(new))
     assert text.code == 1
-    assert "target: >= 99.9% -> >= 99.5%" in text.out
+    assert "target: 99.9% -> 99.5%" in text.out
     assert "- removed api-endpoint 'DELETE /orders/{id}': breaking" in text.out
     assert "SPEC-CHECKOUT: 2 breaking changes, but :api-version: went 1.0 -> 1.1" in text.out
     markdown = techspec("diff", str(old), str(new), "--format", "markdown")

@@ -48,7 +48,7 @@ def test_warnings_go_to_stderr_located_and_the_rest_to_stdout() -> None:
     ex = example()
     result = CliRunner().invoke(main, ["export", "--format", "openslo", str(ex.outdir / "techspec.json"), "-o", "-"])
     assert result.exit_code == 0
-    assert result.stderr.startswith("platform/inventory:137: WARNING: slo 'reservation-throughput-peak': left out")
+    assert result.stderr.startswith("platform/inventory:137: WARNING: SLO 'reservation-throughput-peak': left out")
     assert result.stderr.rstrip().endswith("[techspec.export]")
     assert [d["kind"] for d in load_all(result.stdout)].count("SLO") == 5
 

@@ -219,7 +219,7 @@ def test_drift_against_real_documents_warns_at_the_endpoints(tmp_path: Path, ser
     assert game == [
         (
             line_of(GAME, "PUT /board/{row}/{column}"),
-            f"api-endpoint 'PUT /board/{{row}}/{{column}}': error statuses differ from PUT /board/{{row}}/{{column}} "
+            f"API endpoint 'PUT /board/{{row}}/{{column}}': error statuses differ from PUT /board/{{row}}/{{column}} "
             f"in '{server}tictactoe.yaml': the API answers 400, which the spec does not document",
         )
     ]

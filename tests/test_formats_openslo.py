@@ -41,7 +41,7 @@ def test_read_back_counts_and_links_match_the_specs() -> None:
     assert slis == {i.id for i in ex.index.of_kind("sli")}
     # the throughput SLO (>= 500 rps, no share of events) has no OpenSLO objective: left out, warned
     assert set(slos) == {i.id for i in ex.index.of_kind("slo")} - {"reservation-throughput-peak"}
-    assert "inventory.md:137: WARNING: slo 'reservation-throughput-peak': left out of the OpenSLO export" in ex.warnings
+    assert "inventory.md:137: WARNING: SLO 'reservation-throughput-peak': left out of the OpenSLO export" in ex.warnings
     for slo in ex.index.of_kind("slo"):
         if slo.id in slos:
             spec = slos[slo.id]["spec"]

@@ -27,9 +27,9 @@ import click
 
 from .. import __version__
 from ..core.subtypes import SUBTYPES
-from .errors import fail
+from .errors import fail, one_line
 
-RECORD = "techspec-check-findings.json"
+RECORD = "techspec-check-findings-2.json"  # -2: earlier records kept export findings as stale
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +68,10 @@ def default_cache(source_dir: Path) -> Path:
 # -- running Sphinx ---------------------------------------------------------------------------------
 
 
+#: set on the application once ``build-finished`` starts: what is reported then is never replayed
+FINISHING = "_techspec_check_finishing"
+
+
 def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
     """A handler on Sphinx's logger keeping every techspec warning that ``suppress_warnings`` lets through.
 
@@ -95,6 +99,8 @@ def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
                 BuildPhase.RESOLVING: "write",
                 BuildPhase.WRITING: "write",
             }.get(phase, "other")
+            if getattr(app, FINISHING, False):  # whole-project work (the exports): made afresh every run
+                stage = "finish"
             found.append(Finding(file, line, subtype, message, stage, docname))
 
     def _location(location: Any) -> tuple[str, int, str]:
@@ -151,9 +157,13 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
     ran: list[bool] = []
     record = cache / RECORD
     previous: list[Finding] = []
-    if record.is_file() and not fresh:
-        with contextlib.suppress(ValueError, TypeError, OSError):
+    try:
+        if not fresh:
             previous = [Finding(**entry) for entry in json.loads(record.read_text(encoding="utf-8"))]
+    except (ValueError, TypeError, OSError):
+        # no record of the last run's findings (a first run, an older or damaged cache): the
+        # documents the environment would not read again would report nothing, so read them all
+        fresh = True
     with patch_docutils(source_dir), docutils_namespace(), _captured(found):
         app = Sphinx(
             str(source_dir),
@@ -168,6 +178,7 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
         )
         app.connect("env-before-read-docs", lambda _app, _env, docnames: read.update(docnames))
         app.connect("env-check-consistency", lambda _app, _env: ran.append(True))
+        app.connect("build-finished", lambda _app, _exc: setattr(_app, FINISHING, True), priority=0)
         app.build()
         docs = set(app.env.all_docs)
         written: set[str] = getattr(app.builder, "written", set())
@@ -287,8 +298,12 @@ def parse_fail_on(value: str | None) -> set[str]:
     if value is None:
         return set(SUBTYPES)
     wanted = {v.strip().removeprefix("techspec.") for v in value.split(",") if v.strip()}
+    if not wanted:  # `--fail-on "$UNSET"` in CI must not quietly turn the gate off
+        fail("--fail-on names no subtype: give SUBTYPE,... ('techspec' for all of them, 'none' to report only)")
     if wanted == {"none"}:
         return set()
+    if "techspec" in wanted:  # as in suppress_warnings: the whole family
+        return set(SUBTYPES)
     unknown = sorted(wanted - set(SUBTYPES))
     if unknown:
         fail(f"--fail-on: no subtype {', '.join(unknown)} (see 'techspec check --list-subtypes')")
@@ -309,7 +324,7 @@ def parse_fail_on(value: str | None) -> set[str]:
 @click.option(
     "--fail-on",
     metavar="SUBTYPE,...",
-    help="Subtypes that fail the check (default: every techspec subtype; 'none': report only). "
+    help="Subtypes that fail the check (default, or 'techspec': every techspec subtype; 'none': report only). "
     "Subtypes in conf.py's suppress_warnings are never reported.",
 )
 @click.option(
@@ -368,8 +383,9 @@ def command(
         with contextlib.redirect_stdout(sys.stderr):
             findings = run_checks(src.resolve(), cache, fresh)
     except Exception as error:  # conf.py and extensions are the project's code: one line, not their traceback
-        first = (str(error).strip().splitlines() or [""])[0]
-        fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {first}")
+        if "techspec-check" in str(error):  # the builder is the extension's: conf.py does not load it
+            fail(f"{src / 'conf.py'} does not load sphinxcontrib_techspec: add it to extensions")
+        fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {one_line(error)}")
     text = FORMATS[fmt](findings, failing, Path.cwd())
     if output == "-":
         click.echo(text, nl=False)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,6 +106,10 @@ FORMATS: dict[str, Callable[[changes.Report], str]] = {"text": as_text, "markdow
 def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
     """``techspec.json`` of ``source_dir`` at git ``revision``: checked out into a temporary
     worktree and built with Sphinx once per commit (the result is kept in ``cache``)."""
+    with contextlib.suppress(OSError):  # no git at all: _git says so
+        inside = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=source_dir, capture_output=True, text=True)
+        if inside.returncode != 0 and "not a git repository" in inside.stderr:
+            fail(f"{source_dir} is in no git repository: --git compares two commits of one")
     top = _git(source_dir, "rev-parse", "--show-toplevel").strip()
     commit = _git(
         source_dir, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", what=f"revision {revision!r}"
@@ -116,6 +123,10 @@ def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
         tree = Path(tmp) / "tree"
         _git(source_dir, "worktree", "add", "--detach", "--quiet", str(tree), commit)
         try:
+            if not (tree / relative / "conf.py").is_file():
+                fail(
+                    f"{revision} ({commit[:12]}) has no {(relative / 'conf.py').as_posix()}: the project is not there yet"
+                )
             out = Path(tmp) / "out"
             result = subprocess.run(
                 [
@@ -134,14 +145,30 @@ def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
                 text=True,
                 env={**os.environ, "PYTHONWARNINGS": "ignore"},
             )
-            if result.returncode != 0 or not (out / "techspec.json").is_file():
-                tail = (result.stderr.strip().splitlines() or ["no techspec.json was written"])[-1]
-                fail(f"building {revision} ({commit[:12]}) failed: {tail}")
+            if result.returncode != 0:
+                fail(f"building {revision} ({commit[:12]}) failed: {sphinx_failure(result.stderr)}")
+            if not (out / "techspec.json").is_file():
+                fail(
+                    f"building {revision} ({commit[:12]}) wrote no techspec.json: is sphinxcontrib_techspec in its extensions?"
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(out / "techspec.json", target)
         finally:
             _git(source_dir, "worktree", "remove", "--force", str(tree))
     return target
+
+
+def sphinx_failure(stderr: str) -> str:
+    """The one line of a failed Sphinx run that says why: its exception, not its advice to report it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b: ", line)]
+    if raised:
+        name, _, message = raised[-1].partition(": ")
+        return f"{name.rpartition('.')[2]}: {message}"  # sphinx.errors.ConfigError -> ConfigError
+    for first, second in itertools.pairwise(lines):
+        if first.endswith("error:"):  # Sphinx's own "Configuration error:" then the message
+            return f"{first} {second}"
+    return lines[0] if lines else "Sphinx stopped without saying why"
 
 
 def _git(cwd: Path, *args: str, what: str = "") -> str:

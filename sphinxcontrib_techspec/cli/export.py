@@ -15,7 +15,7 @@ import click
 import yaml
 
 from ..core import export as techspec_json
-from ..core.formats import FORMATS, Options, save
+from ..core.formats import FORMATS, Options, save, tables
 from ..core.kinds import KINDS
 
 
@@ -29,7 +29,9 @@ def _load(path: str, what: str) -> Any:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         return json.loads(text) if what == "export" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+    except OSError as error:
+        fail(f"cannot read {what} {path!r}: {error.strerror or error}")
+    except (UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
         fail(f"cannot read {what} {path!r}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
 
 
@@ -41,11 +43,21 @@ def _load(path: str, what: str) -> Any:
     metavar="KIND",
     help="csv, xlsx: the one kind to tabulate (default: all).",
 )
-@click.option("--columns", help="csv, xlsx: comma-separated columns, as techspec-table's :columns:.")
-@click.option("--spec", "specs", multiple=True, help="csv, xlsx: only the items of this spec (repeatable), as :spec:.")
-@click.option("--filter", "filter_", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%).")
-@click.option("--sort", help="csv, xlsx: with --kind, techspec-table's :sort: (-window, id).")
-@click.option("--base-url", default="", help="Where the pages are published, to link back to them (html_baseurl).")
+@click.option("--columns", metavar="A,B,...", help="csv, xlsx: comma-separated columns, as techspec-table's :columns:.")
+@click.option(
+    "--spec",
+    "specs",
+    metavar="SPEC",
+    multiple=True,
+    help="csv, xlsx: only the items of this spec (repeatable), as :spec:.",
+)
+@click.option(
+    "--filter", "filter_", metavar="FILTER", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%)."
+)
+@click.option("--sort", metavar="SORT", help="csv, xlsx: with --kind, techspec-table's :sort: (-window, id).")
+@click.option(
+    "--base-url", default="", metavar="URL", help="Where the pages are published, to link back to them (html_baseurl)."
+)
 @click.option(
     "--openslo-queries",
     metavar="FILE",
@@ -55,6 +67,7 @@ def _load(path: str, what: str) -> Any:
     "--reqif-time",
     default=Options.reqif_time,
     show_default=True,
+    metavar="TIME",
     help="reqif: the creation time written into the document (techspec_reqif_time).",
 )
 @click.argument("export_json", metavar="EXPORT.json")
@@ -75,10 +88,33 @@ def command(
     """Write EXPORT.json (a techspec.json from a build) as FORMAT into OUT.
 
     Warnings about items a format cannot hold are printed to standard error, as
-    the build prints them; the rest is written. Exit status: 0 written, 2 bad
-    usage or unreadable input."""
+    the build prints them; the rest is written. A format of several files
+    (openapi; csv without --kind) writes them into OUT as a folder.
+
+    \b
+      techspec export --format openslo _build/html/techspec.json -o openslo.yaml
+      techspec export --format openapi _build/html/techspec.json -o openapi/
+      techspec export --format csv --kind slo _build/html/techspec.json -o -
+
+    Exit status: 0 written, 2 bad usage or unreadable input."""
     if (filter_ or sort) and not kind:
         fail("--filter and --sort need --kind: each kind has its own fields")
+    table_options = (
+        ("--kind", kind),
+        ("--columns", columns),
+        ("--spec", specs),
+        ("--filter", filter_),
+        ("--sort", sort),
+    )
+    given = [name for name, value in table_options if value]
+    if given and format_ not in {f.name for f in tables.FORMATS}:
+        # the contract's form allows --kind with every format: say it changes nothing rather than ignore it silently
+        click.echo(
+            f"techspec: warning: {' and '.join([', '.join(given[:-1]), given[-1]] if len(given) > 1 else given)} "
+            f"only narrow{'s' if len(given) == 1 else ''} csv and xlsx; "
+            f"--format {format_} writes every item",
+            err=True,
+        )
     data = _load(export_json, "export")
     try:
         project, index = techspec_json.read(data)
@@ -119,6 +155,12 @@ def command(
             fail(f"--format {format_} is binary: give a file as -o")
         click.echo(content, nl=False)
         return
+    suffix = Path(out).suffix
+    if isinstance(content, dict) and suffix and any(name.endswith(suffix) for name in content):
+        # `-o openapi.yaml` made a folder of that name: surely a file was meant
+        names = sorted(content)
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        fail(f"--format {format_} writes several files ({shown}): give a folder as -o, not {out!r}")
     try:
         save(content, Path(out))
     except OSError as error:

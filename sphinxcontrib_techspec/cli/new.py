@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import Any, TypeVar
 
 import click
 
 from ..core import adrfiles
-from .errors import fail
+from .errors import fail, one_line
 
 SYNTAXES = {"myst": ".md", "rst": ".rst"}
 
@@ -37,7 +39,38 @@ def syntax_of(myst: bool | None, output: str | None) -> str:
     return "rst" if output and output.endswith(".rst") else "myst"
 
 
+def project_names(text: str, path: Path) -> str:
+    """The template's directive names as the project that will hold ``path`` knows them.
+
+    A project with ``techspec_plain_directives = False`` (the nearest conf.py above the
+    file says so) answers only to the prefixed names, or the ``techspec:`` ones."""
+    start = (Path.cwd() if str(path) == "-" else path).resolve()
+    conf = next((d / "conf.py" for d in start.parents if (d / "conf.py").is_file()), None)
+    if conf is None:
+        return text
+    try:
+        from sphinx.config import eval_config_file
+        from sphinx.util.tags import Tags
+
+        values = eval_config_file(conf, Tags())
+    except Exception:  # the file is written all the same; the build will report the conf.py
+        return text
+    if values.get("techspec_plain_directives", True) is not False:
+        return text
+    prefix = values.get("techspec_directive_prefix", "ts-")
+    prefix = prefix if isinstance(prefix, str) and prefix else "techspec:"
+    from ..sphinx.names import DIRECTIVES
+
+    names = "|".join(re.escape(n) for n in sorted(DIRECTIVES, key=len, reverse=True))
+    pattern = re.compile(rf"(?m)^(```\{{|[ \t]*\.\. )({names})(\}}|::)")
+    return pattern.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", text)
+
+
 def write_new(path: Path, text: str, force: bool) -> None:
+    text = project_names(text, path)
+    if str(path) == "-":  # as for every other command: standard output
+        click.echo(text, nl=False)
+        return
     if path.exists() and not force:
         fail(f"{path} exists; choose another -o PATH, or pass --force to overwrite it")
     try:
@@ -49,7 +82,9 @@ def write_new(path: Path, text: str, force: bool) -> None:
 
 
 def title_of(name: str) -> str:
-    return " ".join(word.capitalize() for word in slug(name).split("-"))
+    """``checkout`` -> ``Checkout``; a word written with capitals stays as written (``API``, ``iOS``)."""
+    words = [w for w in re.split(r"[\s_-]+", name) if re.search(r"\w", w)]
+    return " ".join(w if any(c.isupper() for c in w) else w[:1].upper() + w[1:] for w in words)
 
 
 def named(name: str) -> str:
@@ -64,9 +99,21 @@ _syntax = click.option(
     default=None,
     help="MyST Markdown (the default) or reStructuredText; -o PATH ending in .rst means --rst.",
 )
-_output = click.option(
-    "-o", "--output", "output", metavar="PATH", help="The file to write (default: see each command)."
-)
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _output(kind: str) -> Callable[[_Command], _Command]:
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        metavar="PATH",
+        help=f"The file to write, - for standard output (default: {kind}-NAME.md, or .rst, in the current folder).",
+    )
+
+
 _force = click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 
 
@@ -82,7 +129,7 @@ def command() -> None:
 @command.command("spec")
 @click.argument("name")
 @_syntax
-@_output
+@_output("spec")
 @click.option("--id", "spec_id", metavar="ID", help="The spec's ID (default: SPEC-NAME in capitals).")
 @click.option("--title", metavar="TITLE", help="The spec's title (default: from NAME).")
 @_force
@@ -113,11 +160,17 @@ def new_spec(
 @command.command("prd")
 @click.argument("name")
 @_syntax
-@_output
+@_output("prd")
 @click.option("--id", "prd_id", metavar="ID", help="The PRD's ID (default: PRD-NAME in capitals).")
 @click.option("--title", metavar="TITLE", help="The PRD's title (default: from NAME).")
 @click.option(
-    "-r", "--requirements", default=3, show_default=True, type=click.IntRange(0, 99), help="How many requirement stubs."
+    "-r",
+    "--requirements",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 99),
+    metavar="N",
+    help="How many requirement stubs.",
 )
 @_force
 def new_prd(
@@ -180,9 +233,10 @@ def read_conf(conf: Path) -> dict[str, object]:
     from sphinx.util.tags import Tags
 
     try:
-        return eval_config_file(conf, Tags())
+        # absolute: Sphinx changes into conf.py's folder before it reads the file
+        return eval_config_file(conf.resolve(), Tags())
     except Exception as error:  # conf.py is the user's code: any error is theirs to see, in one line
-        fail(f"cannot read {conf}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+        fail(f"cannot read {conf}: {one_line(error)}")
 
 
 def existing_adrs(folder: Path) -> dict[int, Path]:

@@ -215,7 +215,7 @@ def _field_changes(a: Item, b: Item, new: Index) -> list[FieldChange]:
                 a.body.strip(),
                 b.body.strip(),
                 EDITORIAL if prose else BREAKING,
-                "the prose changed" if prose else RULES["signature"],
+                "the prose changed" if prose else "the signature changed",
             )
         )
     return out
@@ -233,9 +233,9 @@ def _classify(item: Item, name: str, old: Any, new: Any, index: Index) -> tuple[
     if item.kind == "timeout" and name == "value":
         return _timeout(item, old, new, index)
     if item.kind == "error-code" and name == "http-status":
-        return BREAKING, RULES["http-status"]
+        return BREAKING, "the HTTP status changed"
     if item.kind == "api-endpoint" and name == "async":
-        return BREAKING, RULES["async"]
+        return BREAKING, "the endpoint became asynchronous" if new else "the endpoint stopped being asynchronous"
     return COMPATIBLE, f"the {name} changed"
 
 

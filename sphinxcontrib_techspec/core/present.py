@@ -74,8 +74,14 @@ def value_cells(item: Item, name: str) -> list[Cell]:
 _ACRONYMS = {"prd": "PRD", "adrs": "ADRs", "sli": "SLI", "api": "API", "http": "HTTP", "id": "ID", "ddl": "DDL"}
 
 
+#: field names whose words do not read as a label ("Error budget seconds: 43m 12s")
+_LABELS = {"error-budget-percent": "Error budget", "error-budget-seconds": "Outage allowed"}
+
+
 def label(name: str) -> str:
     """``api-version`` -> ``API version``; ``depends-on`` -> ``Depends on``."""
+    if name in _LABELS:
+        return _LABELS[name]
     words = [_ACRONYMS.get(w, w) for w in name.split("-")]
     first = words[0] if words[0] in _ACRONYMS.values() else words[0].capitalize()
     return " ".join([first, *words[1:]])

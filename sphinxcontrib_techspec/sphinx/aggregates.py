@@ -113,7 +113,8 @@ class AggregateTransform(SphinxPostTransform):
         table as docutils nodes costs more to build and write than the rest of
         its page), docutils nodes for every other builder."""
         if self.builder.format != "html":
-            return table(headers, rows, classes, self.link)
+            # the container names the table for LaTeX (a table's classes are not written)
+            return nodes.container("", table(headers, rows, classes, self.link), classes=["techspec-aggregate"])
         return nodes.raw("", html_table(headers, rows, classes, self.anchor_href), format="html")
 
     def anchor_href(self, ref: Ref) -> tuple[str, str] | None:
@@ -262,7 +263,8 @@ def render_report(t: AggregateTransform, index: Index, node: techspec_aggregate)
             out.append(t.table(section.headers, section.rows, [f"techspec-report-{section.name}"]))
         elif not section.summary:
             out.extend(_empty("None."))
-    return out
+    # one element to style (and measure) the report by
+    return [nodes.container("", *out, classes=["techspec-report"])]
 
 
 def _chart_figure(t: AggregateTransform, chart: charts.Chart) -> list[nodes.Node]:

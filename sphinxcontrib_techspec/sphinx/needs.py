@@ -378,7 +378,7 @@ class ItemNeeds(SphinxTransform):
             warn(
                 Problem(
                     "needs",
-                    f"{item.kind} {item.id!r}: need ID {ident} is already taken "
+                    f"{item.mention}: need ID {ident} is already taken "
                     f"({existing['docname']}:{existing['lineno']}); the item is not a need",
                     item.docname,
                     item.lineno,
@@ -407,7 +407,7 @@ class ItemNeeds(SphinxTransform):
                 **{k: v for k, v in values.items() if v not in (None, "")},
             )
         except InvalidNeedException as error:
-            warn(Problem("needs", f"{item.kind} {item.id!r} is not a need: {error}", item.docname, item.lineno))
+            warn(Problem("needs", f"{item.mention} is not a need: {error}", item.docname, item.lineno))
             return
         if existing is not None:
             store.remove_need(ident)  # what is authored here wins over an external need

@@ -10,7 +10,7 @@ from sphinx import addnodes
 from ..core.model import Item
 from ..core.present import Cell, Invalid, Ref, item_rows, label
 from ..core.values import Records
-from .nodes import techspec_item
+from .nodes import techspec_item, techspec_summary
 
 DOMAIN = "techspec"
 
@@ -172,7 +172,7 @@ def fill(node: techspec_item, item: Item, link: Linker = xref) -> None:
         badge += nodes.Text(" \N{MIDDLE DOT} ")
         badge += link(Ref("spec", item.spec, item.spec, item.docname))
         head += badge
-    parts: list[nodes.Node] = [head]
+    summary = techspec_summary("", head)
     rows = item_rows(item)
     if rows:
         fields = nodes.field_list(classes=["techspec-fields"])
@@ -182,7 +182,8 @@ def fill(node: techspec_item, item: Item, link: Linker = xref) -> None:
                 nodes.field_name(name, name),
                 nodes.field_body("", nodes.paragraph("", "", *cell_nodes(cells, link))),
             )
-        parts.append(fields)
+        summary += fields
+    parts: list[nodes.Node] = [summary]
     for derived in kind.derived_fields:
         name, value = derived.name, item.fields.get(derived.name)
         if isinstance(derived.parser, Records) and value:

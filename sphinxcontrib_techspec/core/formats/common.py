@@ -52,7 +52,7 @@ def page_url(item: Item, options: Options, absolute: bool = False) -> str | None
 
 
 def problem(item: Item, message: str, subtype: str = "export") -> Problem:
-    return Problem(subtype, f"{item.kind} {item.id!r}: {message}", item.docname, item.lineno)
+    return Problem(subtype, f"{item.mention}: {message}", item.docname, item.lineno)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -123,7 +123,7 @@ def write(index: Index, project: str, options: Options) -> Written:
             problems.append(
                 Problem(
                     "export",
-                    f"api-endpoint {item.id!r}: left out of OpenAPI: not 'METHOD /path'",
+                    f"{item.mention}: left out of OpenAPI: not 'METHOD /path'",
                     item.docname,
                     item.lineno,
                 )
@@ -222,7 +222,7 @@ def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str,
             problems.append(
                 Problem(
                     "api-drift",
-                    f"api-endpoint {item.id!r} is not in the API's OpenAPI document {where}",
+                    f"{item.mention} is not in the API's OpenAPI document {where}",
                     item.docname,
                     item.lineno,
                 )
@@ -243,15 +243,14 @@ def drift(index: Index, endpoints: list[Item], data: dict[str, Any], where: str,
             problems.append(
                 Problem(
                     "api-drift",
-                    f"api-endpoint {item.id!r}: error statuses differ from {method} {api_path} in {where}: "
-                    + "; ".join(parts),
+                    f"{item.mention}: error statuses differ from {method} {api_path} in {where}: " + "; ".join(parts),
                     item.docname,
                     item.lineno,
                 )
             )
     for method, path in sorted(set(ops) - matched):
         text = f"the API's OpenAPI document {where} has {method} {path}, which no api-endpoint documents"
-        problems.append(Problem("api-drift", f"{owner.kind} {owner.id!r}: {text}", owner.docname, owner.lineno))
+        problems.append(Problem("api-drift", f"{owner.mention}: {text}", owner.docname, owner.lineno))
     return problems
 
 
