@@ -92,7 +92,9 @@ def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
             message = logging.LogRecord.getMessage(record)  # without the location Sphinx prepends
             message = message.removesuffix(f" [techspec.{subtype}]")
             builder = getattr(app, "builder", None)
-            phase: Any = getattr(builder, "phase", None)
+            # Sphinx 8 keeps the phase on the builder; 7.4 on the application (a plain attribute there,
+            # read from __dict__ so that later Sphinx's deprecated property is not touched)
+            phase: Any = getattr(builder, "phase", None) or vars(app).get("phase")
             stage = {
                 BuildPhase.READING: "read",
                 BuildPhase.CONSISTENCY_CHECK: "check",
