@@ -44,3 +44,13 @@ def sphinx_build(srcdir: Path, outdir: Path, *options: str) -> subprocess.Comple
         [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-D", "show_warning_types=1", *options, str(srcdir), str(outdir)],
         capture_output=True, text=True, env=environ, timeout=600,
     )
+
+
+def built_export(src: Path, conf: str, index: str) -> str:
+    """A project of one page (``conf.py`` and ``index.md``) written into ``src`` and built: its techspec.json."""
+    src.mkdir(parents=True)
+    (src / "conf.py").write_text(conf)
+    (src / "index.md").write_text(index)
+    built = sphinx_build(src, src / "_build")
+    assert built.returncode == 0, built.stderr
+    return str(src / "_build" / "techspec.json")

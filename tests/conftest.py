@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import textwrap
@@ -13,6 +14,10 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
+
+from sphinxcontrib_techspec.core import export
+from sphinxcontrib_techspec.core.formats import FORMATS
+from sphinxcontrib_techspec.core.index import Index
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -106,3 +111,58 @@ def project(tmp_path: Path):
         return write_project(tmp_path / "src", files, conf)
 
     return make
+
+
+EXAMPLE_DOCS = Path(__file__).parent.parent / "example_docs"
+#: html_baseurl of the shared example_docs build: the exports link back to it
+EXAMPLE_BASE_URL = "https://docs.example.org/shop/"
+
+
+@dataclass
+class ExampleDocs:
+    """The shared clean HTML build of example_docs, every export on."""
+
+    project: str
+    index: Index
+    data: dict[str, Any]
+    outdir: Path
+    warnings: str
+
+    def page(self, docname: str) -> str:
+        return (self.outdir / f"{docname}.html").read_text(encoding="utf-8")
+
+    def text(self, docname: str) -> str:
+        """The page's visible text, tags stripped, entities decoded, Sphinx's smart quotes undone."""
+        return html.unescape(re.sub(r"<[^>]+>", "", self.page(docname))).replace("\u2019", "'")
+
+    def export(self) -> dict[str, Any]:
+        return json.loads((self.outdir / "techspec.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def example_docs(tmp_path_factory: pytest.TempPathFactory) -> ExampleDocs:
+    """example_docs built once per test session (the source tree is not written), shared by
+    the docs, topology and export tests: its own conf.py plus every export format."""
+    warning = StringIO()
+    app = SphinxTestApp(
+        "html",
+        srcdir=EXAMPLE_DOCS,
+        builddir=tmp_path_factory.mktemp("example_docs"),
+        confoverrides={
+            "language": "en",
+            "techspec_exports": sorted(FORMATS),
+            "html_baseurl": EXAMPLE_BASE_URL,
+            "show_warning_types": True,
+        },
+        status=StringIO(),
+        warning=warning,
+        freshenv=True,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    outdir = Path(app.outdir)
+    data = json.loads((outdir / "techspec.json").read_text(encoding="utf-8"))
+    project, index = export.read(data)
+    return ExampleDocs(project, index, data, outdir, strip_escape_sequences(warning.getvalue()))

@@ -1,5 +1,5 @@
-"""Shared by tests/test_formats_*.py: the example platform exported once, and the
-ecosystems' own validators (OpenSLO's JSON Schemas, Backstage's catalog-model)."""
+"""Shared by tests/test_formats_*.py: the ecosystems' own validators (OpenSLO's JSON
+Schemas, Backstage's catalog-model); the example platform is conftest's ``example_docs``."""
 
 from __future__ import annotations
 
@@ -7,60 +7,19 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
-from dataclasses import dataclass
 from functools import cache
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+from conftest import EXAMPLE_BASE_URL
 from referencing import Registry, Resource
-from sphinx.testing.util import SphinxTestApp
-
-from sphinxcontrib_techspec.core import export
-from sphinxcontrib_techspec.core.formats import FORMATS
-from sphinxcontrib_techspec.core.index import Index
 
 HERE = Path(__file__).parent
 DATA = HERE / "formats"
-EXAMPLE_DOCS = HERE.parent / "example_docs"
-BASE_URL = "https://docs.example.org/shop/"
-
-
-@dataclass
-class Example:
-    project: str
-    index: Index
-    data: dict[str, Any]
-    outdir: Path
-    warnings: str
-
-
-@cache
-def example() -> Example:
-    """The example platform built once (html, every export on) into a temporary folder."""
-    builddir = Path(tempfile.mkdtemp(prefix="techspec-formats-"))
-    warning = StringIO()
-    app = SphinxTestApp(
-        "html",
-        srcdir=EXAMPLE_DOCS,
-        builddir=builddir,
-        confoverrides={"techspec_exports": sorted(FORMATS), "html_baseurl": BASE_URL, "show_warning_types": True},
-        status=StringIO(),
-        warning=warning,
-        freshenv=True,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    outdir = Path(app.outdir)
-    data = json.loads((outdir / "techspec.json").read_text(encoding="utf-8"))
-    project, index = export.read(data)
-    return Example(project, index, data, outdir, warning.getvalue())
+BASE_URL = EXAMPLE_BASE_URL
 
 
 class _Strings(yaml.SafeLoader):

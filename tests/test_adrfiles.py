@@ -925,3 +925,20 @@ def test_real_folder_parallel_and_incremental_builds_read_the_same(tmp_path: Pat
     second = build(src)
     assert adrs(second)["20201016-use-the-adr-slug-as-its-unique-id"]["fields"]["status"] == "deprecated"
     assert adrs(second) == adrs(build(src, freshenv=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\nstatus: accepted\n---\n# Use X\n", '---\nstatus: "superseded by [ADR-0002](0002-y.md)"\n---\n# Use X\n'),
+        ("# 1. Use X\n\n## Status\n\nAccepted\n\n## Context\n", "# 1. Use X\n\n## Status\n\nSuperseded by [ADR-0002](0002-y.md)\n\n## Context\n"),
+        ("# Use X\n\n* Status: accepted\n* Date: 2024-01-02\n", "# Use X\n\n* Status: superseded by [ADR-0002](0002-y.md)\n* Date: 2024-01-02\n"),
+        ("# Use X\n\nWe use X.\n", None),
+    ],
+)
+def test_superseded_sets_the_status_where_the_style_keeps_it(text: str, expected: str | None) -> None:
+    from sphinxcontrib_techspec.core.adrfiles import superseded
+
+    assert superseded(text, "[ADR-0002](0002-y.md)") == expected
+    if expected is not None:
+        assert parse(expected, "0001-use-x.md").options["status"] == "superseded"

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_support import refused, sphinx_build, techspec
+from cli_support import built_export, refused, sphinx_build, techspec
 
 
 def test_new_adr_reads_the_conf_py_of_a_relative_source_dir(tmp_path: Path) -> None:
@@ -62,15 +62,7 @@ DIFF_V2 = (
 
 def test_diff_reasons_read_like_the_others(tmp_path: Path) -> None:
     # a user saw "breaking (An error code's :http-status: changes.)" beside "breaking (the objective is looser)"
-    exports = []
-    for version, text in (("v1", DIFF_V1), ("v2", DIFF_V2)):
-        src = tmp_path / version
-        src.mkdir()
-        (src / "conf.py").write_text(DIFF_CONF)
-        (src / "index.md").write_text(text)
-        built = sphinx_build(src, src / "_build")
-        assert built.returncode == 0, built.stderr
-        exports.append(str(src / "_build" / "techspec.json"))
+    exports = [built_export(tmp_path / version, DIFF_CONF, text) for version, text in (("v1", DIFF_V1), ("v2", DIFF_V2))]
     report = techspec("diff", *exports)
     assert report.code == 1, report.err
     lines = report.out.splitlines()
@@ -131,14 +123,7 @@ def test_every_option_of_the_command_reference_is_in_help_as_written() -> None:
 
 def test_diff_json_has_the_documented_keys(tmp_path: Path) -> None:
     # CONTRACT.md's keys, plus the ones the Workflow page documents (the projects, a reason): no others
-    exports = []
-    for version, text in (("v1", DIFF_V1), ("v2", DIFF_V2.replace("INVALID_INPUT", "BAD_INPUT"))):
-        src = tmp_path / version
-        src.mkdir()
-        (src / "conf.py").write_text(DIFF_CONF)
-        (src / "index.md").write_text(text)
-        assert sphinx_build(src, src / "_build").returncode == 0
-        exports.append(str(src / "_build" / "techspec.json"))
+    exports = [built_export(tmp_path / version, DIFF_CONF, text) for version, text in (("v1", DIFF_V1), ("v2", DIFF_V2.replace("INVALID_INPUT", "BAD_INPUT")))]
     report = techspec("diff", *exports, "--format", "json")
     assert report.code == 1, report.err
     data = json.loads(report.out)
@@ -157,12 +142,7 @@ def test_diff_json_has_the_documented_keys(tmp_path: Path) -> None:
 
 def test_table_options_with_another_format_say_they_change_nothing(tmp_path: Path) -> None:
     # `--format backstage --kind component` wrote every entity and said nothing; a user expected components only
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "conf.py").write_text(DIFF_CONF)
-    (src / "index.md").write_text(DIFF_V1)
-    assert sphinx_build(src, src / "_build").returncode == 0
-    export_json = str(src / "_build" / "techspec.json")
+    export_json = built_export(tmp_path / "docs", DIFF_CONF, DIFF_V1)
     told = techspec(
         "export", "--format", "reqif", "--kind", "error-code", "--spec", "SPEC-ORDERS", export_json, "-o", "-"
     )
@@ -227,14 +207,7 @@ def test_the_workflow_pages_diff_example_is_what_diff_prints(tmp_path: Path) -> 
     page = GUIDE.read_text(encoding="utf-8")
     shown = re.search(r"\$ techspec diff main-build/techspec.json _build/html/techspec.json\n(.*?)```", page, re.S)
     assert shown
-    exports = []
-    for version, text in (("main-build", MYST_V1), ("html", MYST_V2)):
-        src = tmp_path / version
-        src.mkdir()
-        (src / "conf.py").write_text(CONF)
-        (src / "index.md").write_text(text)
-        assert sphinx_build(src, src / "_build").returncode == 0
-        exports.append(str(src / "_build" / "techspec.json"))
+    exports = [built_export(tmp_path / version, CONF, text) for version, text in (("main-build", MYST_V1), ("html", MYST_V2))]
     report = techspec("diff", *exports)
     assert report.code == 1 and report.out == shown.group(1)
 
@@ -373,12 +346,7 @@ def test_check_of_a_project_without_the_extension_says_so(tmp_path: Path) -> Non
 
 def test_a_file_name_for_a_format_of_several_files_is_refused(tmp_path: Path) -> None:
     # `-o openapi.yaml` silently made a folder named openapi.yaml (and `-o all.csv` one named all.csv)
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "conf.py").write_text(DIFF_CONF)
-    (src / "index.md").write_text(DIFF_V1)
-    assert sphinx_build(src, src / "_build").returncode == 0
-    export_json = str(src / "_build" / "techspec.json")
+    export_json = built_export(tmp_path / "docs", DIFF_CONF, DIFF_V1)
     refused(
         techspec("export", "--format", "openapi", export_json, "-o", "openapi.yaml", cwd=tmp_path),
         "writes several files (SPEC-ORDERS.openapi.yaml): give a folder as -o, not 'openapi.yaml'",

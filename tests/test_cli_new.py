@@ -148,6 +148,24 @@ def test_next_number_follows_the_folder(tmp_path: Path) -> None:
     assert text.startswith("# 8. Next one\n") and "Date: 2026-01-31" in text
 
 
+def test_a_date_in_a_file_name_is_not_an_adr_number(tmp_path: Path) -> None:
+    # log4brains names ADRs by date: 20201016-x.md was read as ADR 20201016, so the next one was
+    # 20201017-next-one.md, which the build then dated 2020-10-17
+    folder = tmp_path / "adr"
+    folder.mkdir()
+    (folder / "20200924-use-markdown.md").write_text("# Use Markdown\n\n- Status: accepted\n")
+    (folder / "20201016-use-the-slug.md").write_text("# Use the slug\n\n- Status: accepted\n")
+    (folder / "0002-old.md").write_text("# 2. Old\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n")
+    made = techspec("new", "adr", "Next one", "--dir", str(folder), "--date", "2026-01-31", "--template", "nygard")
+    assert made.code == 0, made.err
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "0002-old.md",
+        "0003-next-one.md",
+        "20200924-use-markdown.md",
+        "20201016-use-the-slug.md",
+    ]
+    assert (folder / "0003-next-one.md").read_text().startswith("# 3. Next one\n")
+
 def test_bad_input_is_refused_in_one_line(tmp_path: Path) -> None:
     refused(techspec("new", "adr", "No folder", cwd=tmp_path), "no conf.py", "--dir")
     (tmp_path / "conf.py").write_text("project = 'x'\n")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import build
-from formats_support import BASE_URL, example, load_all
+from conftest import ExampleDocs, build
+from formats_support import BASE_URL, load_all
 
 from sphinxcontrib_techspec.cli import main
 from sphinxcontrib_techspec.core.formats import FORMATS
@@ -28,15 +28,14 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_the_command_writes_what_the_build_wrote(tmp_path: Path, name: str) -> None:
-    ex = example()
+def test_the_command_writes_what_the_build_wrote(example_docs: ExampleDocs, tmp_path: Path, name: str) -> None:
     declared = FORMATS[name]
     out = tmp_path / declared.filename
     result = CliRunner().invoke(
-        main, ["export", "--format", name, str(ex.outdir / "techspec.json"), "--base-url", BASE_URL, "-o", str(out)]
+        main, ["export", "--format", name, str(example_docs.outdir / "techspec.json"), "--base-url", BASE_URL, "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
-    built = ex.outdir / declared.filename
+    built = example_docs.outdir / declared.filename
     if built.is_dir():
         assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in built.iterdir())
         assert all((out / p.name).read_bytes() == p.read_bytes() for p in built.iterdir())
@@ -44,28 +43,26 @@ def test_the_command_writes_what_the_build_wrote(tmp_path: Path, name: str) -> N
         assert out.read_bytes() == built.read_bytes()
 
 
-def test_warnings_go_to_stderr_located_and_the_rest_to_stdout() -> None:
-    ex = example()
-    result = CliRunner().invoke(main, ["export", "--format", "openslo", str(ex.outdir / "techspec.json"), "-o", "-"])
+def test_warnings_go_to_stderr_located_and_the_rest_to_stdout(example_docs: ExampleDocs) -> None:
+    result = CliRunner().invoke(main, ["export", "--format", "openslo", str(example_docs.outdir / "techspec.json"), "-o", "-"])
     assert result.exit_code == 0
     assert result.stderr.startswith("platform/inventory:137: WARNING: SLO 'reservation-throughput-peak': left out")
     assert result.stderr.rstrip().endswith("[techspec.export]")
     assert [d["kind"] for d in load_all(result.stdout)].count("SLO") == 5
 
 
-def test_one_kind_as_csv_on_stdout_and_queries_from_a_file(tmp_path: Path) -> None:
-    ex = example()
+def test_one_kind_as_csv_on_stdout_and_queries_from_a_file(example_docs: ExampleDocs, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["export", "--format", "csv", "--kind", "error-code", "--columns", "id,http-status", str(ex.outdir / "techspec.json"), "-o", "-"]
+        main, ["export", "--format", "csv", "--kind", "error-code", "--columns", "id,http-status", str(example_docs.outdir / "techspec.json"), "-o", "-"]
     )
     assert result.exit_code == 0
     # without --base-url the links are relative to the folder of techspec.json, as its pages are
-    anchor = ex.index.get("error-code", "CART_EMPTY").anchor
+    anchor = example_docs.index.get("error-code", "CART_EMPTY").anchor
     assert result.stdout.splitlines()[:2] == ["Error Code,HTTP status,URL", f"CART_EMPTY,422,platform/checkout.html#{anchor}"]
     queries = tmp_path / "queries.yaml"
     queries.write_text("payment-errors:\n  thresholdMetric:\n    metricSource:\n      type: Prometheus\n      spec: {query: 'sum(rate(http_5xx[5m]))'}\n")
     result = CliRunner().invoke(
-        main, ["export", "--format", "openslo", "--openslo-queries", str(queries), str(ex.outdir / "techspec.json"), "-o", "-"]
+        main, ["export", "--format", "openslo", "--openslo-queries", str(queries), str(example_docs.outdir / "techspec.json"), "-o", "-"]
     )
     sli = next(d for d in load_all(result.stdout) if d["metadata"]["name"] == "payment-errors")
     assert sli["spec"]["thresholdMetric"]["metricSource"]["type"] == "Prometheus"
@@ -83,14 +80,14 @@ def test_one_kind_as_csv_on_stdout_and_queries_from_a_file(tmp_path: Path) -> No
         (["--format", "reqif", "{good}", "-o", "{nofolder}/x.reqif"], "cannot write"),
     ],
 )
-def test_bad_usage_or_input_exits_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+def test_bad_usage_or_input_exits_2_with_one_line(example_docs: ExampleDocs, tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "notjson.json").write_text("{not json")
     (tmp_path / "notexport.json").write_text(json.dumps({"schema": "other"}))
     paths = {
         "missing": str(tmp_path / "missing.json"),
         "notjson": str(tmp_path / "notjson.json"),
         "notexport": str(tmp_path / "notexport.json"),
-        "good": str(example().outdir / "techspec.json"),
+        "good": str(example_docs.outdir / "techspec.json"),
         "nofolder": str(tmp_path / "no" / "such"),
     }
     done = subprocess.run(
@@ -192,9 +189,8 @@ def test_an_unknown_format_is_a_config_warning_and_the_others_are_written(projec
     assert (built.outdir / "techspec.reqif").is_file()
 
 
-def test_filter_sort_and_spec_are_the_tables_own(tmp_path: Path) -> None:
-    ex = example()
-    args = ["export", "--format", "csv", "--kind", "slo", "--columns", "id,window", str(ex.outdir / "techspec.json"), "-o", "-"]
+def test_filter_sort_and_spec_are_the_tables_own(example_docs: ExampleDocs, tmp_path: Path) -> None:
+    args = ["export", "--format", "csv", "--kind", "slo", "--columns", "id,window", str(example_docs.outdir / "techspec.json"), "-o", "-"]
     result = CliRunner().invoke(main, [*args, "--filter", "window >= 1d", "--sort", "-window, id"])
     assert result.exit_code == 0, result.output
     rows = [line.split(",")[:2] for line in result.stdout.splitlines()[1:]]
@@ -208,7 +204,7 @@ def test_filter_sort_and_spec_are_the_tables_own(tmp_path: Path) -> None:
     assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["notification-delay-p95", "payment-error-rate"]
     book = tmp_path / "slo.xlsx"
     result = CliRunner().invoke(
-        main, ["export", "--format", "xlsx", "--kind", "slo", "--filter", "target >= 99.9%", str(ex.outdir / "techspec.json"), "-o", str(book)]
+        main, ["export", "--format", "xlsx", "--kind", "slo", "--filter", "target >= 99.9%", str(example_docs.outdir / "techspec.json"), "-o", str(book)]
     )
     assert result.exit_code == 0
     import openpyxl
@@ -226,15 +222,15 @@ def test_filter_sort_and_spec_are_the_tables_own(tmp_path: Path) -> None:
         (["--kind", "slo", "--columns", "id,colour"], "unknown column(s) colour"),
     ],
 )
-def test_a_table_option_that_cannot_be_used_is_bad_usage(args: list[str], message: str) -> None:
-    result = CliRunner().invoke(main, ["export", "--format", "csv", *args, str(example().outdir / "techspec.json"), "-o", "-"])
+def test_a_table_option_that_cannot_be_used_is_bad_usage(example_docs: ExampleDocs, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["export", "--format", "csv", *args, str(example_docs.outdir / "techspec.json"), "-o", "-"])
     assert result.exit_code == 2
     assert message in result.stderr and result.stdout == ""
 
 
-def test_a_reqif_time_that_is_no_date_time_is_bad_usage(tmp_path: Path) -> None:
+def test_a_reqif_time_that_is_no_date_time_is_bad_usage(example_docs: ExampleDocs, tmp_path: Path) -> None:
     out = tmp_path / "x.reqif"
     result = CliRunner().invoke(
-        main, ["export", "--format", "reqif", "--reqif-time", "yesterday", str(example().outdir / "techspec.json"), "-o", str(out)]
+        main, ["export", "--format", "reqif", "--reqif-time", "yesterday", str(example_docs.outdir / "techspec.json"), "-o", str(out)]
     )
     assert result.exit_code == 2 and "is not a date and time" in result.stderr and not out.exists()

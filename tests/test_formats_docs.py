@@ -8,7 +8,8 @@ import os
 import re
 
 import pytest
-from formats_support import EXAMPLE_DOCS, example, load_all
+from conftest import EXAMPLE_DOCS, ExampleDocs
+from formats_support import load_all
 
 from sphinxcontrib_techspec.core.formats import FORMATS, Options
 from sphinxcontrib_techspec.core.formats.common import dump_yaml
@@ -16,12 +17,11 @@ from sphinxcontrib_techspec.core.formats.common import dump_yaml
 FOLDER = EXAMPLE_DOCS / "guide" / "exports"
 
 
-def expected() -> dict[str, str]:
-    ex = example()
-    options = Options(pages=ex.data["pages"])
+def expected(example_docs: ExampleDocs) -> dict[str, str]:
+    options = Options(pages=example_docs.data["pages"])
 
     def write(name: str, **more: object) -> object:
-        return FORMATS[name].write(ex.index, ex.project, Options(pages=ex.data["pages"], **more)).content
+        return FORMATS[name].write(example_docs.index, example_docs.project, Options(pages=example_docs.data["pages"], **more)).content
 
     catalog = load_all(str(write("backstage")))
     component = next(e for e in catalog if e["metadata"]["name"] == "checkout-api")
@@ -43,8 +43,8 @@ def expected() -> dict[str, str]:
     }
 
 
-def test_the_guides_examples_are_the_real_output() -> None:
-    files = expected()
+def test_the_guides_examples_are_the_real_output(example_docs: ExampleDocs) -> None:
+    files = expected(example_docs)
     if os.environ.get("TECHSPEC_REGENERATE_DOCS"):
         FOLDER.mkdir(exist_ok=True)
         for name, text in files.items():

@@ -10,8 +10,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import BASE_CONF, build, write_project
-from formats_support import DATA, example, load_all
+from conftest import BASE_CONF, ExampleDocs, build, write_project
+from formats_support import DATA, load_all
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
@@ -20,39 +20,38 @@ from sphinxcontrib_techspec.core.formats import FORMATS, Options
 REAL = DATA / "openapi"
 
 
-def skeletons() -> dict[str, dict]:
-    folder = example().outdir / "openapi"
+def skeletons(example_docs: ExampleDocs) -> dict[str, dict]:
+    folder = example_docs.outdir / "openapi"
     return {p.name: load_all(p.read_text(encoding="utf-8"))[0] for p in sorted(folder.iterdir())}
 
 
-def test_every_skeleton_of_the_example_passes_openapi_spec_validator() -> None:
-    docs = skeletons()
+def test_every_skeleton_of_the_example_passes_openapi_spec_validator(example_docs: ExampleDocs) -> None:
+    docs = skeletons(example_docs)
     assert sorted(docs) == ["SPEC-CHECKOUT.openapi.yaml", "SPEC-INVENTORY.openapi.yaml", "SPEC-PAYMENTS.openapi.yaml"]
     for doc in docs.values():
         assert doc["openapi"] == "3.1.0"
         validate(doc)
 
 
-def test_the_validator_does_reject_a_broken_skeleton() -> None:
-    doc = skeletons()["SPEC-INVENTORY.openapi.yaml"]
+def test_the_validator_does_reject_a_broken_skeleton(example_docs: ExampleDocs) -> None:
+    doc = skeletons(example_docs)["SPEC-INVENTORY.openapi.yaml"]
     # a path parameter the operation no longer declares
     del doc["paths"]["/api/v1/reservations/{reservation_id}"]["delete"]["parameters"]
     with pytest.raises(OpenAPIValidationError):
         validate(doc)
 
 
-def test_operations_are_the_endpoints_of_each_spec() -> None:
-    ex = example()
-    for name, doc in skeletons().items():
+def test_operations_are_the_endpoints_of_each_spec(example_docs: ExampleDocs) -> None:
+    for name, doc in skeletons(example_docs).items():
         spec = name.removesuffix(".openapi.yaml")
         operations = sorted((m.upper(), p) for p, ops in doc["paths"].items() for m in ops)
-        endpoints = sorted((e.fields["method"], e.fields["path"]) for e in ex.index.of_kind("api-endpoint", [spec]))
+        endpoints = sorted((e.fields["method"], e.fields["path"]) for e in example_docs.index.of_kind("api-endpoint", [spec]))
         assert operations == endpoints
-        assert doc["info"]["version"] == ex.index.get("spec", spec).fields["api-version"]
+        assert doc["info"]["version"] == example_docs.index.get("spec", spec).fields["api-version"]
 
 
-def test_responses_parameters_and_security_come_from_the_spec() -> None:
-    docs = skeletons()
+def test_responses_parameters_and_security_come_from_the_spec(example_docs: ExampleDocs) -> None:
+    docs = skeletons(example_docs)
     checkout = docs["SPEC-CHECKOUT.openapi.yaml"]["paths"]["/api/v2/checkout"]["post"]
     # async: 202; errors from the taxonomy: CART_EMPTY 422, OUT_OF_STOCK 409,
     # PAYMENT_DECLINED 402 (declared by SPEC-PAYMENTS), RATE_LIMITED 429
@@ -72,13 +71,12 @@ def test_responses_parameters_and_security_come_from_the_spec() -> None:
     assert payments["oauth2-client-credentials"]["scheme"] == "bearer"
 
 
-def test_the_same_index_gives_the_same_bytes() -> None:
-    ex = example()
-    options = Options(pages=ex.data["pages"], base_url="https://docs.example.org/shop/")
-    first = FORMATS["openapi"].write(ex.index, ex.project, options).content
-    assert first == FORMATS["openapi"].write(ex.index, ex.project, options).content
+def test_the_same_index_gives_the_same_bytes(example_docs: ExampleDocs) -> None:
+    options = Options(pages=example_docs.data["pages"], base_url="https://docs.example.org/shop/")
+    first = FORMATS["openapi"].write(example_docs.index, example_docs.project, options).content
+    assert first == FORMATS["openapi"].write(example_docs.index, example_docs.project, options).content
     assert isinstance(first, dict)
-    assert first == {p.name: p.read_text(encoding="utf-8") for p in (ex.outdir / "openapi").iterdir()}
+    assert first == {p.name: p.read_text(encoding="utf-8") for p in (example_docs.outdir / "openapi").iterdir()}
 
 
 # ---------------------------------------------------------------- drift

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build
-from formats_support import example, load_all, openslo_validator
+from conftest import ExampleDocs, build
+from formats_support import load_all, openslo_validator
 
 from sphinxcontrib_techspec.core.formats import FORMATS, Options
 from sphinxcontrib_techspec.core.formats.openslo import PLACEHOLDER
@@ -16,33 +16,32 @@ def documents(text: str) -> dict[tuple[str, str], dict]:
     return {(d["kind"], d["metadata"]["name"]): d for d in load_all(text)}
 
 
-def test_every_document_of_the_example_passes_the_openslo_schemas() -> None:
-    docs = load_all((example().outdir / "openslo.yaml").read_text(encoding="utf-8"))
+def test_every_document_of_the_example_passes_the_openslo_schemas(example_docs: ExampleDocs) -> None:
+    docs = load_all((example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8"))
     validator = openslo_validator()
     assert docs and all(d["apiVersion"] == "openslo/v1" for d in docs)
     for doc in docs:
         assert [e.message for e in validator.iter_errors(doc)] == [], doc["metadata"]["name"]
 
 
-def test_the_schemas_do_reject_a_wrong_document() -> None:
+def test_the_schemas_do_reject_a_wrong_document(example_docs: ExampleDocs) -> None:
     """The validator is no rubber stamp: a target of 1.5 and a bad duration fail."""
-    doc = documents((example().outdir / "openslo.yaml").read_text(encoding="utf-8"))[("SLO", "checkout-availability-30d")]
+    doc = documents((example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8"))[("SLO", "checkout-availability-30d")]
     doc["spec"]["objectives"][0]["target"] = 1.5
     doc["spec"]["timeWindow"][0]["duration"] = "30s"
     assert len(list(openslo_validator().iter_errors(doc))) >= 1
 
 
-def test_read_back_counts_and_links_match_the_specs() -> None:
-    ex = example()
-    docs = documents((ex.outdir / "openslo.yaml").read_text(encoding="utf-8"))
+def test_read_back_counts_and_links_match_the_specs(example_docs: ExampleDocs) -> None:
+    docs = documents((example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8"))
     slis = {n for k, n in docs if k == "SLI"}
     slos = {n: d for (k, n), d in docs.items() if k == "SLO"}
     services = {n for k, n in docs if k == "Service"}
-    assert slis == {i.id for i in ex.index.of_kind("sli")}
+    assert slis == {i.id for i in example_docs.index.of_kind("sli")}
     # the throughput SLO (>= 500 rps, no share of events) has no OpenSLO objective: left out, warned
-    assert set(slos) == {i.id for i in ex.index.of_kind("slo")} - {"reservation-throughput-peak"}
-    assert "inventory.md:137: WARNING: SLO 'reservation-throughput-peak': left out of the OpenSLO export" in ex.warnings
-    for slo in ex.index.of_kind("slo"):
+    assert set(slos) == {i.id for i in example_docs.index.of_kind("slo")} - {"reservation-throughput-peak"}
+    assert "inventory.md:137: WARNING: SLO 'reservation-throughput-peak': left out of the OpenSLO export" in example_docs.warnings
+    for slo in example_docs.index.of_kind("slo"):
         if slo.id in slos:
             spec = slos[slo.id]["spec"]
             assert spec["indicatorRef"] == slo.fields["sli"] and spec["indicatorRef"] in slis
@@ -51,8 +50,8 @@ def test_read_back_counts_and_links_match_the_specs() -> None:
     assert services == {"checkout-api", "payment-gateway", "notifier", "stock-service"}
 
 
-def test_objectives_and_windows_are_the_specs() -> None:
-    docs = documents((example().outdir / "openslo.yaml").read_text(encoding="utf-8"))
+def test_objectives_and_windows_are_the_specs(example_docs: ExampleDocs) -> None:
+    docs = documents((example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8"))
 
     def spec(name: str) -> dict:
         return docs[("SLO", name)]["spec"]
@@ -71,9 +70,8 @@ def test_objectives_and_windows_are_the_specs() -> None:
     assert {spec(n)["budgetingMethod"] for (k, n) in docs if k == "SLO"} == {"Occurrences"}
 
 
-def test_queries_the_spec_does_not_give_are_marked_placeholders_until_configured() -> None:
-    ex = example()
-    docs = documents((ex.outdir / "openslo.yaml").read_text(encoding="utf-8"))
+def test_queries_the_spec_does_not_give_are_marked_placeholders_until_configured(example_docs: ExampleDocs) -> None:
+    docs = documents((example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8"))
     availability = docs[("SLI", "checkout-availability")]
     ratio = availability["spec"]["ratioMetric"]
     assert ratio["good"]["metricSource"]["type"] == PLACEHOLDER and ratio["total"]["metricSource"]["type"] == PLACEHOLDER
@@ -89,7 +87,7 @@ def test_queries_the_spec_does_not_give_are_marked_placeholders_until_configured
             }
         }
     }
-    written = FORMATS["openslo"].write(ex.index, ex.project, Options(openslo_queries={"SPEC-CHECKOUT::checkout-latency": metric}))
+    written = FORMATS["openslo"].write(example_docs.index, example_docs.project, Options(openslo_queries={"SPEC-CHECKOUT::checkout-latency": metric}))
     latency = documents(str(written.content))[("SLI", "checkout-latency")]
     assert latency["spec"]["thresholdMetric"] == metric["thresholdMetric"]
     assert "sphinxcontrib-techspec.readthedocs.io/placeholder" not in latency["metadata"]["annotations"]
@@ -149,8 +147,7 @@ def test_bad_slos_are_located_warnings_and_the_rest_is_written(project) -> None:
     assert all(not list(openslo_validator().iter_errors(d)) for d in docs.values())
 
 
-def test_the_same_index_gives_the_same_bytes() -> None:
-    ex = example()
-    first = FORMATS["openslo"].write(ex.index, ex.project, Options()).content
-    assert first == FORMATS["openslo"].write(ex.index, ex.project, Options()).content
-    assert first == (ex.outdir / "openslo.yaml").read_text(encoding="utf-8")
+def test_the_same_index_gives_the_same_bytes(example_docs: ExampleDocs) -> None:
+    first = FORMATS["openslo"].write(example_docs.index, example_docs.project, Options()).content
+    assert first == FORMATS["openslo"].write(example_docs.index, example_docs.project, Options()).content
+    assert first == (example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8")

@@ -11,8 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import build
-from formats_support import example
+from conftest import ExampleDocs, build
 from reqif.parser import ReqIFParser
 
 from sphinxcontrib_techspec.core.formats import FORMATS, Options
@@ -30,15 +29,15 @@ def reqif_validate(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_reqif_validate_with_the_schema_accepts_the_example_with_no_issue() -> None:
-    done = reqif_validate(example().outdir / "techspec.reqif")
+def test_reqif_validate_with_the_schema_accepts_the_example_with_no_issue(example_docs: ExampleDocs) -> None:
+    done = reqif_validate(example_docs.outdir / "techspec.reqif")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Validation complete with 0 errors, 0 schema issues found, 0 semantic issues found." in done.stdout
     assert not re.search(r"warning|error:", done.stdout + done.stderr, re.I)
 
 
-def test_reqif_validate_does_reject_a_broken_document(tmp_path: Path) -> None:
-    text = (example().outdir / "techspec.reqif").read_text(encoding="utf-8")
+def test_reqif_validate_does_reject_a_broken_document(example_docs: ExampleDocs, tmp_path: Path) -> None:
+    text = (example_docs.outdir / "techspec.reqif").read_text(encoding="utf-8")
     # a spec object of an undeclared type, and a header with no creation time
     broken = tmp_path / "broken.reqif"
     broken.write_text(text.replace("<CREATION-TIME>", "<CREATION-TIMES>").replace("</CREATION-TIME>", "</CREATION-TIMES>"))
@@ -64,29 +63,27 @@ def parsed(path: Path) -> tuple[dict[str, dict[str, str]], Counter[tuple[str, st
     return objects, relations, content.specifications
 
 
-def test_read_back_objects_are_the_documents_and_the_items_tracing_to_them() -> None:
-    ex = example()
-    objects, _, _ = parsed(ex.outdir / "techspec.reqif")
+def test_read_back_objects_are_the_documents_and_the_items_tracing_to_them(example_docs: ExampleDocs) -> None:
+    objects, _, _ = parsed(example_docs.outdir / "techspec.reqif")
     by_kind = Counter(o["Kind"] for o in objects.values())
     for kind in DOCUMENT_KINDS:
-        assert by_kind[kind] == len(ex.index.of_kind(kind)) > 0
+        assert by_kind[kind] == len(example_docs.index.of_kind(kind)) > 0
     tracing = {
         (link.source.kind, link.source.id)
-        for link in ex.index.links
+        for link in example_docs.index.links
         if link.field in ("satisfies", "decided-by") and link.item is not None
     }
     others = {(o["Kind"], o["ReqIF.ForeignID"]) for o in objects.values() if o["Kind"] not in DOCUMENT_KINDS}
     assert others == {t for t in tracing if t[0] not in DOCUMENT_KINDS}
-    prd = ex.index.get("prd", "PRD-CHECKOUT")
+    prd = example_docs.index.get("prd", "PRD-CHECKOUT")
     checkout = next(o for o in objects.values() if o["ReqIF.ForeignID"] == "PRD-CHECKOUT")
     assert checkout["ReqIF.Name"] == prd.title and checkout["version"] == "v2.1"  # as the cards show it
 
 
-def test_read_back_relations_are_the_trace_links() -> None:
-    ex = example()
-    _, relations, _ = parsed(ex.outdir / "techspec.reqif")
+def test_read_back_relations_are_the_trace_links(example_docs: ExampleDocs) -> None:
+    _, relations, _ = parsed(example_docs.outdir / "techspec.reqif")
     for field in ("satisfies", "decided-by", "prd"):
-        resolved = [link for link in ex.index.links if link.field == field and link.item is not None]
+        resolved = [link for link in example_docs.index.links if link.field == field and link.item is not None]
         assert sum(n for (_, kind, _), n in relations.items() if kind == field) == len(resolved) > 0, field
     assert relations[("checkout-latency-p95", "satisfies", "REQ-CHK-3")] == 1
     assert relations[("SPEC-CHECKOUT", "prd", "PRD-CHECKOUT")] == 1
@@ -94,11 +91,10 @@ def test_read_back_relations_are_the_trace_links() -> None:
     assert relations[("checkout-api", "decided-by", "ADR-003")] == 1
 
 
-def test_each_spec_is_a_specification_with_its_tracing_items_under_it() -> None:
-    ex = example()
-    objects, _, specifications = parsed(ex.outdir / "techspec.reqif")
+def test_each_spec_is_a_specification_with_its_tracing_items_under_it(example_docs: ExampleDocs) -> None:
+    objects, _, specifications = parsed(example_docs.outdir / "techspec.reqif")
     titles = [s.long_name for s in specifications]
-    assert titles[:4] == [f"{s.id}: {s.title}" for s in ex.index.of_kind("spec")]
+    assert titles[:4] == [f"{s.id}: {s.title}" for s in example_docs.index.of_kind("spec")]
     assert titles[4:] == ["Product requirements", "Architecture decisions"]
     payments = specifications[titles.index("SPEC-PAYMENTS: Payments")]
     (top,) = payments.children
@@ -107,11 +103,10 @@ def test_each_spec_is_a_specification_with_its_tracing_items_under_it() -> None:
     assert "payment-gateway" in under and "POST /api/v1/payments/{payment_id}/refunds" in under
 
 
-def test_the_time_is_fixed_and_configurable() -> None:
-    ex = example()
-    text = (ex.outdir / "techspec.reqif").read_text(encoding="utf-8")
+def test_the_time_is_fixed_and_configurable(example_docs: ExampleDocs) -> None:
+    text = (example_docs.outdir / "techspec.reqif").read_text(encoding="utf-8")
     assert set(re.findall(r"\d{4}-\d\d-\d\dT[\d:]+Z", text)) == {"1970-01-01T00:00:00Z"}
-    other = FORMATS["reqif"].write(ex.index, ex.project, Options(reqif_time="2026-11-26T12:00:00Z")).content
+    other = FORMATS["reqif"].write(example_docs.index, example_docs.project, Options(reqif_time="2026-11-26T12:00:00Z")).content
     assert isinstance(other, str)
     assert set(re.findall(r"\d{4}-\d\d-\d\dT[\d:]+Z", other)) == {"2026-11-26T12:00:00Z"}
     assert other.replace("2026-11-26T12:00:00Z", "1970-01-01T00:00:00Z") == text
@@ -144,8 +139,7 @@ def test_markup_in_values_is_escaped_and_still_valid(project, title: str) -> Non
     assert relations == Counter({("REQ-X&1", "prd", "PRD-X"): 1})
 
 
-def test_a_time_that_is_no_date_time_is_refused() -> None:
-    ex = example()
-    written = FORMATS["reqif"].write(ex.index, ex.project, Options(reqif_time="yesterday"))
+def test_a_time_that_is_no_date_time_is_refused(example_docs: ExampleDocs) -> None:
+    written = FORMATS["reqif"].write(example_docs.index, example_docs.project, Options(reqif_time="yesterday"))
     assert [p.subtype for p in written.problems] == ["bad-value"] and "'yesterday'" in written.problems[0].message
     assert isinstance(written.content, str) and "<CREATION-TIME>1970-01-01T00:00:00Z</CREATION-TIME>" in written.content

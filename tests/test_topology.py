@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import random
 import re
 import shutil
@@ -11,14 +10,12 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from conftest import build, write_project
+from conftest import ExampleDocs, build, write_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sphinx.testing.util import SphinxTestApp
 
 from sphinxcontrib_techspec.core import topology as t
 from sphinxcontrib_techspec.core.index import Index
@@ -682,31 +679,10 @@ def test_pdf_shows_the_picture_and_every_edge(latex: Path) -> None:
 
 # -- the real pages
 
-EXAMPLE_DOCS = Path(__file__).parent.parent / "example_docs"
-
-
-@pytest.fixture(scope="module")
-def example_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A clean HTML build of example_docs (the source tree is not written)."""
-    warning = StringIO()
-    app = SphinxTestApp(
-        "html",
-        srcdir=EXAMPLE_DOCS,
-        builddir=tmp_path_factory.mktemp("example_docs"),
-        confoverrides={"language": "en"},
-        status=StringIO(),
-        warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir)
-
 
 @pytest.mark.parametrize("page", ["platform/index", "platform/checkout", "guide/aggregates"])
-def test_example_platform_pictures_have_no_edge_through_a_box(example_html: Path, page: str) -> None:
-    html = (example_html / f"{page}.html").read_text(encoding="utf-8")
+def test_example_platform_pictures_have_no_edge_through_a_box(example_docs: ExampleDocs, page: str) -> None:
+    html = example_docs.page(page)
     drawings = re.findall(r"<svg [^>]*class=\"techspec-topology .*?</svg>", html, re.DOTALL)
     assert drawings
     for drawing in drawings:
@@ -716,7 +692,7 @@ def test_example_platform_pictures_have_no_edge_through_a_box(example_html: Path
         assert picture.edges and geometry_problems(picture) == []
     if page == "platform/index":
         # the whole platform: every component and every dependency of the export, drawn
-        items = json.loads((example_html / "techspec.json").read_text())["items"]
+        items = example_docs.export()["items"]
         components = [i for i in items if i["kind"] == "component"]
         depends = {(c["id"], d) for c in components for d in c["fields"].get("depends-on", [])}
         picture = read_picture(drawings[0])

@@ -17,48 +17,19 @@ import json
 import logging
 import os
 import sys
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .. import __version__
+from ..core.findings import REPORT_FORMATS, Finding
 from ..core.subtypes import SUBTYPES
+from .common import format_option, output_option, project_folder, user_cache, write_report
 from .errors import fail, one_line
 
 RECORD = "techspec-check-findings-2.json"  # -2: earlier records kept export findings as stale
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    file: str  # absolute path, or "" when the finding has no location
-    line: int  # 0 when the finding has no line
-    subtype: str
-    message: str
-    #: ``read`` or ``write`` (one document's reading or resolving), ``check`` (cross-document), or ``other``
-    phase: str = "other"
-    docname: str = ""
-
-    def where(self, base: Path) -> str:
-        if not self.file:
-            return "(project)"
-        shown = relative(self.file, base)
-        return f"{shown}:{self.line}" if self.line else shown
-
-
-def relative(path: str, base: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path
-
-
-def user_cache() -> Path:
-    """``$XDG_CACHE_HOME/techspec`` (``~/.cache/techspec``): outside the project, so nothing in it is read as a source."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "techspec"
 
 
 def default_cache(source_dir: Path) -> Path:
@@ -198,104 +169,6 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
     return findings
 
 
-# -- reports ------------------------------------------------------------------------------------------
-
-
-def as_text(findings: list[Finding], failing: set[str], base: Path) -> str:
-    lines = [
-        f"{f.where(base)}: {'error' if f.subtype in failing else 'warning'}: {f.message} [techspec.{f.subtype}]"
-        for f in findings
-    ]
-    failed = sum(f.subtype in failing for f in findings)
-    lines.append(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}, {failed} failing the check")
-    return "\n".join(lines) + "\n"
-
-
-def as_junit(findings: list[Finding], failing: set[str], base: Path) -> str:
-    """JUnit XML: one test case per finding, a failure when its subtype fails the check."""
-    suite = ET.Element(
-        "testsuite",
-        name="techspec",
-        tests=str(max(len(findings), 1)),
-        failures=str(sum(f.subtype in failing for f in findings)),
-        errors="0",
-        skipped="0",
-    )
-    for f in findings:
-        case = ET.SubElement(suite, "testcase", classname=f"techspec.{f.subtype}", name=f"{f.where(base)}: {f.message}")
-        if f.file:
-            case.set("file", relative(f.file, base))
-            if f.line:
-                case.set("line", str(f.line))
-        if f.subtype in failing:
-            failure = ET.SubElement(case, "failure", type=f"techspec.{f.subtype}", message=f.message)
-            failure.text = f"{f.where(base)}: {f.message} [techspec.{f.subtype}]"
-        else:
-            ET.SubElement(case, "system-out").text = f"warning: {f.message} [techspec.{f.subtype}]"
-    if not findings:
-        ET.SubElement(suite, "testcase", classname="techspec", name="no techspec findings")
-    suites = ET.Element("testsuites", name="techspec check")
-    suites.append(suite)
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-
-
-def as_sarif(findings: list[Finding], failing: set[str], base: Path) -> str:
-    """SARIF 2.1.0 (GitHub code scanning): one rule per subtype, paths relative to ``base``."""
-    rules = sorted(SUBTYPES)
-    results = []
-    for f in findings:
-        result: dict[str, Any] = {
-            "ruleId": f"techspec.{f.subtype}",
-            "level": "error" if f.subtype in failing else "warning",
-            "message": {"text": f.message},
-        }
-        if f.subtype in SUBTYPES:
-            result["ruleIndex"] = rules.index(f.subtype)
-        if f.file:
-            shown = relative(f.file, base)
-            artifact: dict[str, Any] = (
-                {"uri": Path(f.file).resolve().as_uri()}
-                if Path(shown).is_absolute()
-                else {"uri": shown, "uriBaseId": "%SRCROOT%"}
-            )
-            physical: dict[str, Any] = {"artifactLocation": artifact}
-            if f.line:
-                physical["region"] = {"startLine": f.line}
-            result["locations"] = [{"physicalLocation": physical}]
-        results.append(result)
-    sarif = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "techspec",
-                        "version": __version__,
-                        "informationUri": "https://sphinxcontrib-techspec.readthedocs.io/",
-                        "rules": [
-                            {"id": f"techspec.{name}", "name": name, "shortDescription": {"text": SUBTYPES[name]}}
-                            for name in rules
-                        ],
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.resolve().as_uri() + "/"}},
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
-
-
-#: output formats: name -> writer(findings, failing subtypes, base folder of relative paths)
-FORMATS: dict[str, Callable[[list[Finding], set[str], Path], str]] = {
-    "text": as_text,
-    "junit": as_junit,
-    "sarif": as_sarif,
-}
-
-
 def parse_fail_on(value: str | None) -> set[str]:
     if value is None:
         return set(SUBTYPES)
@@ -314,28 +187,14 @@ def parse_fail_on(value: str | None) -> set[str]:
 
 @click.command("check")
 @click.argument("source_dir", metavar="SOURCE_DIR", required=False)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for people, junit for GitLab and Jenkins, sarif for GitHub code scanning.",
-)
+@format_option(REPORT_FORMATS, "text for people, junit for GitLab and Jenkins, sarif for GitHub code scanning.")
 @click.option(
     "--fail-on",
     metavar="SUBTYPE,...",
     help="Subtypes that fail the check (default, or 'techspec': every techspec subtype; 'none': report only). "
     "Subtypes in conf.py's suppress_warnings are never reported.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="Write the report here (default: standard output).",
-)
+@output_option
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False),
@@ -372,9 +231,7 @@ def command(
         return
     if source_dir is None:
         fail("missing SOURCE_DIR, the folder of the Sphinx project's conf.py")
-    src = Path(source_dir)
-    if not (src / "conf.py").is_file():
-        fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
+    src = project_folder(source_dir)
     failing = parse_fail_on(fail_on)
     cache = Path(cache_dir) if cache_dir else default_cache(src)
     try:
@@ -388,12 +245,5 @@ def command(
         if "techspec-check" in str(error):  # the builder is the extension's: conf.py does not load it
             fail(f"{src / 'conf.py'} does not load sphinxcontrib_techspec: add it to extensions")
         fail(f"Sphinx could not check {source_dir}: {type(error).__name__}: {one_line(error)}")
-    text = FORMATS[fmt](findings, failing, Path.cwd())
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            fail(f"cannot write {output}: {error.strerror or error}")
+    write_report(REPORT_FORMATS[fmt](findings, failing, Path.cwd()), output)
     raise SystemExit(1 if any(f.subtype in failing for f in findings) else 0)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,10 +18,8 @@ import click
 from ..core import changes, export
 from ..core.federation import decode
 from ..core.index import Index
-from .check import user_cache
+from .common import format_option, output_option, project_folder, user_cache, write_report
 from .errors import fail
-
-_MARKS = {"added": "+", "removed": "-", "changed": "~"}
 
 
 def load(path: str) -> tuple[str, Index]:
@@ -36,71 +32,6 @@ def load(path: str) -> tuple[str, Index]:
         return export.read(decode(raw))
     except ValueError as error:
         fail(f"{path}: {error}")
-
-
-def _heading(spec: str | None) -> str:
-    return spec or "(no spec)"
-
-
-def _value(change: changes.Change, fc: changes.FieldChange) -> str:
-    return changes.describe(change.kind, fc)
-
-
-def as_text(report: changes.Report) -> str:
-    lines = []
-    for spec, group in report.by_spec().items():
-        lines.append(_heading(spec))
-        for change in group:
-            lines.append(
-                f"  {_MARKS[change.change]} {change.change} {change.kind} {change.id!r}: {change.cls} ({change.reason})"
-            )
-            for fc in change.fields:
-                lines.append(f"      {_value(change, fc)}  [{fc.cls}: {fc.reason}]")
-    if not report.changes:
-        lines.append("No changes.")
-    if report.findings:
-        lines.append("")
-        lines.append(f"Findings ({len(report.findings)}): breaking changes without a major version bump")
-        lines.extend(f"  {finding.message}" for finding in report.findings)
-    return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def as_markdown(report: changes.Report) -> str:
-    """A pull-request comment: findings first, then one table per spec."""
-    counts = {
-        cls: sum(c.cls == cls for c in report.changes)
-        for cls in (changes.BREAKING, changes.COMPATIBLE, changes.EDITORIAL)
-    }
-    out = ["## Spec changes", ""]
-    out.append(", ".join(f"**{n}** {cls}" for cls, n in counts.items()) if report.changes else "No changes.")
-    out.append("")
-    if report.findings:
-        out.append("### :warning: Breaking changes without a major version bump")
-        out.append("")
-        out.extend(f"- {_cell(finding.message)}" for finding in report.findings)
-        out.append("")
-    for spec, group in report.by_spec().items():
-        out += [f"### {_cell(_heading(spec))}", "", "| | kind | ID | class | what changed |", "|---|---|---|---|---|"]
-        for change in group:
-            what = "<br>".join(_cell(_value(change, fc)) for fc in change.fields) or change.reason
-            out.append(
-                f"| {change.change} | {change.kind} | `{_cell(change.id)}` | "
-                f"{'**breaking**' if change.cls == changes.BREAKING else change.cls} | {what} |"
-            )
-        out.append("")
-    return "\n".join(out)
-
-
-def as_json(report: changes.Report) -> str:
-    return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-#: output formats: name -> writer
-FORMATS: dict[str, Callable[[changes.Report], str]] = {"text": as_text, "markdown": as_markdown, "json": as_json}
 
 
 def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
@@ -186,15 +117,7 @@ def _git(cwd: Path, *args: str, what: str = "") -> str:
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.argument("source_dir", metavar="[SOURCE_DIR]", required=False)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    default="text",
-    show_default=True,
-    help="text for a terminal, markdown for a pull-request comment, json for tools.",
-)
+@format_option(changes.REPORT_FORMATS, "text for a terminal, markdown for a pull-request comment, json for tools.")
 @click.option(
     "--git", "git", is_flag=True, help="OLD and NEW are git revisions of the project in SOURCE_DIR: build both."
 )
@@ -205,13 +128,7 @@ def _git(cwd: Path, *args: str, what: str = "") -> str:
     help="With --git: where each commit's export is kept (default: ~/.cache/techspec/diff).",
 )
 @click.option("--any-project", is_flag=True, help="Compare exports of two different projects anyway.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="Write the report here (default: standard output).",
-)
+@output_option
 def command(
     old: str,
     new: str,
@@ -241,9 +158,7 @@ def command(
     if git:
         if source_dir is None:
             fail("--git needs SOURCE_DIR, the folder of the project's conf.py")
-        src = Path(source_dir)
-        if not (src / "conf.py").is_file():
-            fail(f"no conf.py in {source_dir}: SOURCE_DIR is the folder of the Sphinx project's conf.py")
+        src = project_folder(source_dir)
         cache = Path(cache_dir) if cache_dir else user_cache() / "diff"
         old_path, new_path = str(build_revision(src, old, cache)), str(build_revision(src, new, cache))
     else:
@@ -255,12 +170,5 @@ def command(
         report = changes.compare(old_index, new_index, old_project, new_project, any_project=any_project)
     except changes.OtherProject as error:
         fail(f"{error} (or pass --any-project)")
-    text = FORMATS[fmt](report)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            fail(f"cannot write {output}: {error.strerror or error}")
+    write_report(changes.REPORT_FORMATS[fmt](report), output)
     raise SystemExit(1 if report.findings else 0)

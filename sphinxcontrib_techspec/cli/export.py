@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 import yaml
@@ -17,12 +17,7 @@ import yaml
 from ..core import export as techspec_json
 from ..core.formats import FORMATS, Options, save, tables
 from ..core.kinds import KINDS
-
-
-def fail(message: str) -> NoReturn:
-    from . import fail  # the group's helper: one line, exit 2 (imported late: cli/__init__ imports us)
-
-    fail(message)
+from .errors import fail
 
 
 def _load(path: str, what: str) -> Any:

@@ -49,17 +49,16 @@ def project_names(text: str, path: Path) -> str:
     if conf is None:
         return text
     try:
-        from sphinx.config import eval_config_file
-        from sphinx.util.tags import Tags
-
-        values = eval_config_file(conf, Tags())
+        values = _conf_values(conf)
     except Exception:  # the file is written all the same; the build will report the conf.py
         return text
-    if values.get("techspec_plain_directives", True) is not False:
-        return text
-    prefix = values.get("techspec_directive_prefix", "ts-")
-    prefix = prefix if isinstance(prefix, str) and prefix else "techspec:"
+    from ..sphinx.config import TechspecConfig
     from ..sphinx.names import DIRECTIVES
+
+    if values.get("techspec_plain_directives", TechspecConfig.plain_directives) is not False:
+        return text
+    prefix = values.get("techspec_directive_prefix", TechspecConfig.directive_prefix)
+    prefix = prefix if isinstance(prefix, str) and prefix else "techspec:"
 
     names = "|".join(re.escape(n) for n in sorted(DIRECTIVES, key=len, reverse=True))
     pattern = re.compile(rf"(?m)^(```\{{|[ \t]*\.\. )({names})(\}}|::)")
@@ -227,16 +226,28 @@ def adr_folder(directory: str | None, source_dir: str) -> Path:
     return Path(source_dir) / folder
 
 
-def read_conf(conf: Path) -> dict[str, object]:
-    """conf.py evaluated as Sphinx evaluates it."""
+def _conf_values(conf: Path) -> dict[str, Any]:
+    """conf.py evaluated as Sphinx evaluates it; raises what the file raises."""
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
+    # absolute: Sphinx changes into conf.py's folder before it reads the file
+    return eval_config_file(conf.resolve(), Tags())
+
+
+def read_conf(conf: Path) -> dict[str, object]:
+    """conf.py evaluated as Sphinx evaluates it; exit 2 when it fails."""
     try:
-        # absolute: Sphinx changes into conf.py's folder before it reads the file
-        return eval_config_file(conf.resolve(), Tags())
+        return _conf_values(conf)
     except Exception as error:  # conf.py is the user's code: any error is theirs to see, in one line
         fail(f"cannot read {conf}: {one_line(error)}")
+
+
+def _number(path: Path) -> str | None:
+    """The ADR number of a file name (``0007`` of ``0007-x.md``) as the build reads it; None for a
+    file named otherwise, or by a date (``20200925-x.md``: a date, not ADR 20200925)."""
+    label = adrfiles.adr_id(path.name)
+    return label.removeprefix("ADR-") if label.startswith("ADR-") else None
 
 
 def existing_adrs(folder: Path) -> dict[int, Path]:
@@ -244,33 +255,24 @@ def existing_adrs(folder: Path) -> dict[int, Path]:
     out: dict[int, Path] = {}
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
-            match = re.match(r"(?:adr[-_]?)?(\d+)[-_.]", path.name, re.IGNORECASE)
-            if path.is_file() and match and not re.match(r"\d{4}-\d{2}-\d{2}", path.name):
-                out.setdefault(int(match.group(1)), path)
+            number = _number(path)
+            if path.is_file() and number is not None:
+                out.setdefault(int(number), path)
     return out
 
 
 def adr_width(adrs: dict[int, Path]) -> int:
-    widths = [len(re.match(r"(?:adr[-_]?)?(\d+)", p.name, re.IGNORECASE).group(1)) for p in adrs.values()]  # type: ignore[union-attr]
-    return max(widths, default=4)
+    return max((len(_number(p) or "") for p in adrs.values()), default=4)
 
 
 def supersede(old: Path, new_label: str, new_file: str) -> str:
     """``old``'s text with its status set to ``superseded by [label](file)``, as adr-tools does."""
-    text = old.read_text(encoding="utf-8")
-    link = f"[{new_label}]({new_file})"
-    front, _, _ = adrfiles.split_front_matter(text)
-    if "status" in front:
-        return re.sub(r"(?m)^status:.*$", f'status: "superseded by {link}"', text, count=1)
-    section = re.search(r"(?m)^##\s+Status\s*\n(\s*\n)*", text)
-    if section:
-        # the first line of the Status section is the status (Nygard, adr-tools)
-        _, newline, after = text[section.end() :].partition("\n")
-        return f"{text[: section.end()]}Superseded by {link}{newline}{after}"
-    bullet = re.search(r"(?mi)^(\s*[*+-]\s+(?:\*\*)?status(?:\*\*)?\s*:\s*).*$", text)
-    if bullet:
-        return text[: bullet.start()] + bullet.group(1) + f"superseded by {link}" + text[bullet.end() :]
-    fail(f"cannot find the status of {old} to mark it superseded (no 'status:' front matter or '## Status' section)")
+    text = adrfiles.superseded(old.read_text(encoding="utf-8"), f"[{new_label}]({new_file})")
+    if text is None:
+        fail(
+            f"cannot find the status of {old} to mark it superseded (no 'status:' front matter or '## Status' section)"
+        )
+    return text
 
 
 @command.command("adr")

@@ -474,3 +474,21 @@ def parse(text: str, name: str) -> ADRFile:
     elif not (_named(name) or given or "status" in found):
         adr.page = "other"
     return adr
+
+
+def superseded(text: str, link: str) -> str | None:
+    """An ADR's ``text`` with its status set to ``superseded by <link>``, as adr-tools does:
+    the front matter's ``status:``, else the first line of the ``## Status`` section, else a
+    ``- Status:`` bullet. None where the text has none of them."""
+    front, _, _ = split_front_matter(text)
+    if "status" in front:
+        return re.sub(r"(?m)^status:.*$", f'status: "superseded by {link}"', text, count=1)
+    section = re.search(r"(?m)^##\s+Status\s*\n(\s*\n)*", text)
+    if section:
+        # the first line of the Status section is the status (Nygard, adr-tools)
+        _, newline, after = text[section.end() :].partition("\n")
+        return f"{text[: section.end()]}Superseded by {link}{newline}{after}"
+    bullet = re.search(r"(?mi)^(\s*[*+-]\s+(?:\*\*)?status(?:\*\*)?\s*:\s*).*$", text)
+    if bullet:
+        return text[: bullet.start()] + bullet.group(1) + f"superseded by {link}" + text[bullet.end() :]
+    return None

@@ -15,7 +15,7 @@ for interfaces and objectives, ``:schema-version:`` for data) got a new major nu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,25 +27,15 @@ from .values import version_key
 BREAKING, COMPATIBLE, EDITORIAL = "breaking", "compatible", "editorial"
 _RANK = {EDITORIAL: 0, COMPATIBLE: 1, BREAKING: 2}
 
-#: kinds whose removal breaks a consumer, and why
-BREAKING_REMOVALS = {
-    "api-endpoint": "an endpoint was removed",
-    "error-code": "an error code was removed",
-    "service-interface": "a service interface was removed",
-    "data-schema": "a data schema was removed",
-    "db-table": "a database table was dropped",
-    "slo": "an objective was dropped",
-}
 #: fields a reader reads but no consumer depends on
 EDITORIAL_FIELDS = frozenset(
     {"title", "purpose", "description", "owner", "scale", "measurement", "deciders", "url", "git-tag", "framework"}
 )
 #: derived values that are the contract itself (the rest follow from options and are not compared)
 COMPARED_DERIVED = frozenset({"schema-fields", "columns", "ddl-indexes"})
-#: which contract version covers a kind's breaking changes (every other kind: api-version)
-SCHEMA_KINDS = frozenset({"data-schema", "db-table", "migration", "retention"})
 
-#: the rules, one line each, as the docs list them
+#: the rules, one line each, as the docs list them; a kind's ``removal`` and a field's ``change_rule``
+#: (core/kinds.py) say which apply to it
 RULES = {
     "removed": "An api-endpoint, error-code, service-interface, data-schema, db-table or slo is removed.",
     "schema-fields": "A data-schema gains a required field (optional False), loses a field, changes a field's type, "
@@ -168,7 +158,7 @@ def compare(old: Index, new: Index, old_project: str = "", new_project: str = ""
         if a is None and b is not None:
             report.changes.append(_change(b, "added", COMPATIBLE, reason="added"))
         elif b is None and a is not None:
-            reason = BREAKING_REMOVALS.get(a.kind, "")
+            reason = KINDS[a.kind].removal
             report.changes.append(_change(a, "removed", BREAKING if reason else COMPATIBLE, reason=reason or "removed"))
         elif a is not None and b is not None:
             fields = _field_changes(a, b, new)
@@ -224,17 +214,19 @@ def _field_changes(a: Item, b: Item, new: Index) -> list[FieldChange]:
 def _classify(item: Item, name: str, old: Any, new: Any, index: Index) -> tuple[str, str]:
     if name in EDITORIAL_FIELDS:
         return EDITORIAL, f"the {name} changed"
-    if name == "schema-fields":
+    declared = KINDS[item.kind].shown.get(name)
+    rule = declared.change_rule if declared else ""
+    if rule == "schema-fields":
         return _schema_fields(old or [], new or [])
-    if name == "columns":
+    if rule == "columns":
         return _columns(old or [], new or [])
-    if item.kind == "slo" and name in ("target", "window"):
+    if rule == "slo":
         return _slo(name, old, new)
-    if item.kind == "timeout" and name == "value":
+    if rule == "timeout":
         return _timeout(item, old, new, index)
-    if item.kind == "error-code" and name == "http-status":
+    if rule == "http-status":
         return BREAKING, "the HTTP status changed"
-    if item.kind == "api-endpoint" and name == "async":
+    if rule == "async":
         return BREAKING, "the endpoint became asynchronous" if new else "the endpoint stopped being asynchronous"
     return COMPATIBLE, f"the {name} changed"
 
@@ -326,8 +318,7 @@ def _findings(changes: list[Change], old: Index, new: Index) -> list[Finding]:
     breaking: dict[tuple[str | None, str], list[Change]] = {}
     for change in changes:
         if change.cls == BREAKING and change.kind != "spec":
-            version = "schema-version" if change.kind in SCHEMA_KINDS else "api-version"
-            breaking.setdefault((change.spec, version), []).append(change)
+            breaking.setdefault((change.spec, KINDS[change.kind].contract), []).append(change)
     out = []
     for (spec, version), group in sorted(breaking.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         a, b = (old.get("spec", spec), new.get("spec", spec)) if spec else (None, None)
@@ -398,3 +389,66 @@ def table_rows(report: Report, docname: str) -> list[tuple[str | None, list[list
             rows.append([[change.change], [change.kind], item, [change.cls], [what or change.reason]])
         out.append((spec, rows))
     return out
+
+
+# -- reports (``techspec diff --format``) ------------------------------------------------------------
+
+_MARKS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _heading(spec: str | None) -> str:
+    return spec or "(no spec)"
+
+
+def as_text(report: Report) -> str:
+    lines = []
+    for spec, group in report.by_spec().items():
+        lines.append(_heading(spec))
+        for change in group:
+            lines.append(
+                f"  {_MARKS[change.change]} {change.change} {change.kind} {change.id!r}: {change.cls} ({change.reason})"
+            )
+            for fc in change.fields:
+                lines.append(f"      {describe(change.kind, fc)}  [{fc.cls}: {fc.reason}]")
+    if not report.changes:
+        lines.append("No changes.")
+    if report.findings:
+        lines.append("")
+        lines.append(f"Findings ({len(report.findings)}): breaking changes without a major version bump")
+        lines.extend(f"  {finding.message}" for finding in report.findings)
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(report: Report) -> str:
+    """A pull-request comment: findings first, then one table per spec."""
+    counts = {cls: sum(c.cls == cls for c in report.changes) for cls in (BREAKING, COMPATIBLE, EDITORIAL)}
+    out = ["## Spec changes", ""]
+    out.append(", ".join(f"**{n}** {cls}" for cls, n in counts.items()) if report.changes else "No changes.")
+    out.append("")
+    if report.findings:
+        out.append("### :warning: Breaking changes without a major version bump")
+        out.append("")
+        out.extend(f"- {_cell(finding.message)}" for finding in report.findings)
+        out.append("")
+    for spec, group in report.by_spec().items():
+        out += [f"### {_cell(_heading(spec))}", "", "| | kind | ID | class | what changed |", "|---|---|---|---|---|"]
+        for change in group:
+            what = "<br>".join(_cell(describe(change.kind, fc)) for fc in change.fields) or change.reason
+            out.append(
+                f"| {change.change} | {change.kind} | `{_cell(change.id)}` | "
+                f"{'**breaking**' if change.cls == BREAKING else change.cls} | {what} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def as_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+#: ``techspec diff --format``: name -> writer of the report
+REPORT_FORMATS: dict[str, Callable[[Report], str]] = {"text": as_text, "markdown": as_markdown, "json": as_json}

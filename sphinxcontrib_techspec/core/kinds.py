@@ -36,6 +36,8 @@ class Field:
     required: bool = False
     #: the kind this field's values are IDs of (a link, checked and drawn)
     ref: str | None = None
+    #: the rule of ``core.changes.RULES`` that judges a change of this field (none: compatible)
+    change_rule: str = ""
 
     @property
     def is_list(self) -> bool:
@@ -64,6 +66,10 @@ class Kind:
     #: the derived values, declared like options: the parser formats them and gives their schema
     derived_fields: tuple[Field, ...] = ()
     label: str = ""
+    #: why removing one breaks a consumer (``techspec diff``); empty when removing one is compatible
+    removal: str = ""
+    #: the spec's version whose new major number allows a breaking change of one
+    contract: str = "api-version"
 
     @property
     def title(self) -> str:
@@ -375,7 +381,7 @@ KINDS: dict[str, Kind] = {
             _fields(
                 ("request", _TEXT, "Request body shape."),
                 ("response", _TEXT, "Response body shape."),
-                ("async", v.Boolean(), "Flag: answers 202 with a task id."),
+                Field("async", v.Boolean(), "Flag: answers 202 with a task id.", change_rule="async"),
                 ("errors", "error-code", "Error codes it may return."),
                 ("component", "1:component", "Component serving it."),
                 ("auth", _TEXT, "Auth required."),
@@ -388,6 +394,7 @@ KINDS: dict[str, Kind] = {
                 Field("path", _TEXT, "The path, from the argument."),
             ),
             label="API endpoint",
+            removal="an endpoint was removed",
         ),
         Kind(
             "service-interface",
@@ -397,6 +404,7 @@ KINDS: dict[str, Kind] = {
             _fields(("component", "1:component", "Component implementing it.")),
             body="python",
             columns=("component",),
+            removal="a service interface was removed",
         ),
         Kind(
             "data-schema",
@@ -405,8 +413,17 @@ KINDS: dict[str, Kind] = {
             "interfaces",
             _fields(),
             body_fields=_schema_fields,
-            derived_fields=(Field("schema-fields", _RECORDS, "The parsed fields: name, type, optional, default."),),
+            derived_fields=(
+                Field(
+                    "schema-fields",
+                    _RECORDS,
+                    "The parsed fields: name, type, optional, default.",
+                    change_rule="schema-fields",
+                ),
+            ),
             columns=("schema-fields",),
+            removal="a data schema was removed",
+            contract="schema-version",
         ),
         Kind(
             "error-code",
@@ -414,10 +431,11 @@ KINDS: dict[str, Kind] = {
             "One entry of the error taxonomy.",
             "interfaces",
             _fields(
-                ("http-status*", v.HttpStatus(), "HTTP status returned."),
+                Field("http-status", v.HttpStatus(), "HTTP status returned.", required=True, change_rule="http-status"),
                 ("retryable", v.Boolean(), "Whether clients may retry."),
             ),
             columns=("http-status", "retryable"),
+            removal="an error code was removed",
         ),
         Kind(
             "db-table",
@@ -432,10 +450,17 @@ KINDS: dict[str, Kind] = {
             body_fields=_ddl,
             columns=("component", "columns", "indexes"),
             derived_fields=(
-                Field("columns", _RECORDS, "Columns parsed from ``CREATE TABLE``: name, type, constraints."),
+                Field(
+                    "columns",
+                    _RECORDS,
+                    "Columns parsed from ``CREATE TABLE``: name, type, constraints.",
+                    change_rule="columns",
+                ),
                 Field("ddl-indexes", _RECORDS, "Indexes parsed from ``CREATE INDEX``: name, table, columns."),
             ),
             label="Database table",
+            removal="a database table was dropped",
+            contract="schema-version",
         ),
         Kind(
             "migration",
@@ -447,6 +472,7 @@ KINDS: dict[str, Kind] = {
                 ("rollback*", _TEXT, "How to undo it."),
                 ("tables", "db-table", "Tables it touches."),
             ),
+            contract="schema-version",
         ),
         Kind(
             "retention",
@@ -455,6 +481,7 @@ KINDS: dict[str, Kind] = {
             "data",
             _fields(("period*", _DURATION, "How long it is kept."), ("strategy*", _TEXT, "How it is cleaned up.")),
             label="Data retention",
+            contract="schema-version",
         ),
         Kind(
             "sli",
@@ -478,18 +505,21 @@ KINDS: dict[str, Kind] = {
             "reliability",
             _fields(
                 ("sli*", "1:sli", "The SLI it constrains."),
-                (
-                    "target*",
+                Field(
+                    "target",
                     v.Target(),
                     "Objective: ``99.9%``, ``p95 < 400ms``, ``< 1% errors`` (see the targets page).",
+                    required=True,
+                    change_rule="slo",
                 ),
-                ("window*", _DURATION, "Measurement window."),
+                Field("window", _DURATION, "Measurement window.", required=True, change_rule="slo"),
                 ("component", "1:component", "Component it applies to."),
             ),
             columns=("sli", "target", "window", "component", "error-budget-percent"),
             derived=_error_budget,
             derived_fields=_BUDGET,
             label="SLO",
+            removal="an objective was dropped",
         ),
         Kind(
             "circuit-breaker",
@@ -524,7 +554,10 @@ KINDS: dict[str, Kind] = {
             "operation",
             "A timeout on an operation.",
             "reliability",
-            _fields(("value*", _DURATION, "The timeout."), ("component", "1:component", "Component applying it.")),
+            _fields(
+                Field("value", _DURATION, "The timeout.", required=True, change_rule="timeout"),
+                ("component", "1:component", "Component applying it."),
+            ),
         ),
         Kind(
             "auth",

@@ -8,6 +8,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from ..core.formats import Options
 from ..core.model import Problem
 from .domain import warn
 
@@ -41,7 +42,7 @@ class TechspecConfig:
     #: OpenSLO: SLI ID (or ``SPEC::ID``) -> its metric (``thresholdMetric`` or ``ratioMetric``), instead of the placeholder
     openslo_queries: dict[str, Any] = field(default_factory=dict, metadata={"rebuild": ""})
     #: ReqIF: the creation and last-change time written into the document (fixed: same specs, same bytes)
-    reqif_time: str = field(default="1970-01-01T00:00:00Z", metadata={"rebuild": ""})
+    reqif_time: str = field(default=Options.reqif_time, metadata={"rebuild": ""})
     #: OpenAPI drift: component ID, ``SPEC::component`` or spec ID -> its real OpenAPI document (path or URL)
     openapi_documents: dict[str, str] = field(default_factory=dict, metadata={"rebuild": ""})
 
