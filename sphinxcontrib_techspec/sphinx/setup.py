@@ -60,7 +60,8 @@ def _find(app: Sphinx, env: BuildEnvironment, changes: Changes) -> None:
     can affect are checked again (``core.recheck``), the rest are kept."""
     domain = get_domain(env)
     settings = config.get(app.config)
-    key = (settings.review_warnings, settings.trace_warnings, settings.require_pins)
+    # any setting may steer a check: kept findings are used only under the same ones
+    key = repr(settings)
     kept = domain.data.get("findings")
     if kept is not None and kept[0] == key and not changes.imported:
         if not changes and not changes.read:
