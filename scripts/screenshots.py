@@ -2,7 +2,7 @@
 
 Builds ``example_docs`` with Furo and with pydata-sphinx-theme, opens the
 pages in headless Chromium (Debian's ``chromium`` and ``chromedriver``, driven
-by selenium), and saves a card and a table of each as PNG into
+by selenium), and saves a card, a table and the topology of each as PNG into
 ``example_docs/guide/images/themes/``, where "Themes, print and PDF" shows them.
 PNGs are compressed with ``pngquant`` when it is installed (Debian: pngquant).
 
@@ -36,6 +36,7 @@ THEMES = {"furo": "document.body", "pydata_sphinx_theme": "document.documentElem
 SHOTS = {
     "card": ("platform/checkout.html", "#techspec-component-checkout-api"),
     "table": ("platform/index.html", "table.techspec-table-slo"),
+    "topology": ("platform/index.html", "div.techspec-topology-figure"),
 }
 
 
@@ -61,6 +62,13 @@ def shoot(driver: webdriver.Chrome, page: Path, switch: str, mode: str, selector
     driver.get(page.as_uri())
     driver.execute_script(f"{switch}.dataset.theme = arguments[0]; {switch}.dataset.mode = arguments[0];", mode)
     element = driver.find_element(By.CSS_SELECTOR, selector)
+    # a picture wider than the theme's text column scrolls in its frame: scale it
+    # to the column, so the shot shows it whole
+    driver.execute_script(
+        "const svg = arguments[0].querySelector('svg'); if (svg) svg.style.maxWidth = '100%';", element
+    )
+    if element.find_elements(By.CSS_SELECTOR, "svg"):
+        element = element.find_element(By.CSS_SELECTOR, "svg")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
     box = driver.execute_script(
         "const r = arguments[0].getBoundingClientRect();"

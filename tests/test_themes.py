@@ -52,6 +52,10 @@ FILES = {
 
     Every kind of thing the extension writes, on one page.
 
+    .. rst-class:: theme-sample
+
+    The theme's own text, with `the theme's own link <https://www.sphinx-doc.org/>`_.
+
     .. prd:: PRD-SHOP
        :title: Shop
        :version: 2.0
@@ -68,6 +72,14 @@ FILES = {
        :priority: should
 
        Nobody has specified this yet.
+
+    .. prd:: PRD-LATER
+       :title: Later
+
+    .. requirement:: REQ-3
+       :prd: PRD-LATER
+
+       Nothing covers this yet: its bar in the report's chart is the danger colour.
 
     .. adr:: ADR-1
        :title: Use PostgreSQL
@@ -86,7 +98,7 @@ FILES = {
 
     .. component:: checkout-api
        :framework: Django
-       :depends-on: orders-db, ghost-service
+       :depends-on: orders-db, ghost-service, search-service, email-service, recommendation-engine, warehouse-adapter
        :satisfies: REQ-1
        :decided-by: ADR-1
 
@@ -94,12 +106,43 @@ FILES = {
 
     .. component:: orders-db
        :framework: PostgreSQL
+       :depends-on: stock-service
+
+    .. component:: stock-service
+       :framework: Go
+       :depends-on: checkout-api
+
+       Closes a dependency cycle, drawn in the danger colour.
+
+    .. component:: search-service
+       :framework: Elasticsearch 8
+
+    .. component:: email-service
+       :framework: Amazon SES
+
+    .. component:: recommendation-engine
+       :framework: PyTorch
+
+    .. component:: warehouse-adapter
+       :framework: Kotlin
 
     .. slo:: checkout-availability
        :sli: availability
        :target: 99.9%
        :window: soon
        :component: checkout-api
+
+    .. slo:: checkout-latency
+       :sli: latency
+       :target: p95 < 400ms
+       :window: 30d
+       :component: checkout-api
+
+    .. slo:: orders-durability
+       :sli: durability
+       :target: 99.5%
+       :window: 30d
+       :component: orders-db
 
     .. data-schema:: Order
 
@@ -127,6 +170,16 @@ FILES = {
     ------
 
     .. traceability-report::
+
+    Topology
+    --------
+
+    .. topology::
+
+    SLO chart
+    ---------
+
+    .. slo-chart::
 
     Summary
     -------
@@ -160,6 +213,11 @@ KINDS_OF_TEXT = [
     "p.techspec-empty",
     "p.techspec-summary-section",
 ]
+
+#: secondary text (the dot before a card's spec, an empty aggregate's note), in
+#: the theme's own secondary colour where it has one: held to AA, not to the
+#: theme's primary text and links
+SECONDARY = ("span.techspec-spec-badge", "p.techspec-empty")
 
 #: runs in the page: [{selector, text, ratio, fg, bg}] for every visible text node in OURS
 MEASURE = r"""
@@ -312,6 +370,7 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
         open_view(browser, sites[theme], theme, system, choice)
         samples = browser.execute_script(MEASURE, OURS)
         measured[view] = len(samples)
+        theirs = min(g["ratio"] for g in browser.execute_script(GRAPHICS) if g["kind"].startswith("theme"))
         # every kind of thing we write was found and measured
         for part in KINDS_OF_TEXT:
             assert any(part in s["selector"] for s in samples), f"{view}: nothing measured in {part}"
@@ -325,7 +384,12 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
             wrong_mode.append(f"{view}: card backgrounds {sorted({s['bg'] for s in card_ids})}")
         dark_pages += expected_dark
         for sample in samples:
-            if sample["ratio"] < AA:
+            # no lower than the theme's own least contrasted text (body text or
+            # link) where that passes AA; secondary text is held to AA
+            secondary = sample["selector"].endswith(SECONDARY)
+            floor = theirs if theirs >= AA and not secondary else AA
+            if sample["ratio"] < floor - 0.005:
+                sample = {**sample, "floor": floor}
                 key = (view, sample["selector"])
                 if key not in failures or sample["ratio"] < failures[key]["ratio"]:
                     failures[key] = sample
@@ -334,9 +398,10 @@ def test_every_text_we_write_has_aa_contrast(sites: dict[str, Path], browser: An
     assert dark_pages >= 6, "the dark views were not dark"
     worst = sorted(failures.items(), key=lambda kv: kv[1]["ratio"])
     report = "\n".join(
-        f"  {s['ratio']:.2f}:1  {view}  {sel}  {s['fg']} on {s['bg']}  {s['text']!r}" for (view, sel), s in worst[:25]
+        f"  {s['ratio']:.2f}:1 < {s['floor']:.2f}:1  {view}  {sel}  {s['fg']} on {s['bg']}  {s['text']!r}"
+        for (view, sel), s in worst[:80]
     )
-    assert not failures, f"{len(failures)} (view, selector) pairs below {AA}:1, worst first:\n{report}"
+    assert not failures, f"{len(failures)} (view, selector) pairs below the bar, worst first:\n{report}"
     # the cards are dark exactly where the page is: no light card on a dark page, nor the reverse
     assert not wrong_mode, wrong_mode
 
@@ -350,6 +415,10 @@ return {
   tableWidth: table.getBoundingClientRect().width,
   roomWidth: (p => p.clientWidth - parseFloat(getComputedStyle(p).paddingLeft) - parseFloat(getComputedStyle(p).paddingRight))(table.parentElement),
   headGroup: getComputedStyle(table.tHead).display,
+  // the topology picture, drawn wider than the page, is scaled into it
+  topologyDrawn: parseFloat(document.querySelector("svg.techspec-topology").getAttribute("width")),
+  topologyWidth: document.querySelector("svg.techspec-topology").getBoundingClientRect().width,
+  topologyRoom: document.querySelector("div.techspec-topology-figure").clientWidth,
 };
 """
 
@@ -357,7 +426,8 @@ return {
 @pytest.mark.parametrize("theme", ["alabaster", "furo"])
 def test_print_keeps_cards_whole_and_tables_in_the_page(sites: dict[str, Path], browser: Any, theme: str) -> None:
     """With print media (and a dark system, which paper ignores): cards do not
-    split, print black, and tables take the page's width with their header on every page."""
+    split, print black, tables take the page's width with their header on every
+    page, and the topology is scaled into the page's width."""
     browser.execute_cdp_cmd(
         "Emulation.setEmulatedMedia",
         {"media": "print", "features": [{"name": "prefers-color-scheme", "value": "dark"}]},
@@ -371,3 +441,234 @@ def test_print_keeps_cards_whole_and_tables_in_the_page(sites: dict[str, Path], 
     assert seen["cardColor"] == "rgb(0, 0, 0)"
     assert abs(seen["tableWidth"] - seen["roomWidth"]) <= 2, seen
     assert seen["headGroup"] == "table-header-group"
+    assert seen["topologyDrawn"] > seen["topologyRoom"], "the picture is drawn wider than the page"
+    assert 0 < seen["topologyWidth"] <= seen["topologyRoom"] + 1, seen
+
+
+#: WCAG 2.1 SC 1.4.11 (non-text contrast): a graphical object a reader needs
+#: to understand the picture (a topology edge or arrow head, a box's border,
+#: a chart bar) has at least 3:1 against the colours next to it, the page.
+NON_TEXT = 3.0
+
+#: runs in the page: every <text> of our pictures against what is painted behind
+#: it (the page, and each shape under the text's middle, with its fill-opacity),
+#: every stroke or bar against the page; and the theme's own body text and link
+#: (the paragraph of class theme-sample) against theirs.
+#: secondary text in the pictures, in the theme's own secondary colour where it
+#: has one (Furo's --color-foreground-secondary, pydata's --pst-color-text-muted):
+#: held to AA, not to the theme's primary text and links
+MUTED = ("techspec-topology-sublabel", "techspec-chart-note")
+
+GRAPHICS = r"""
+const canvas = document.createElement("canvas");
+canvas.width = canvas.height = 1;
+const ctx = canvas.getContext("2d", {willReadFrequently: true});
+function rgba(css) {
+  if (css === "none") return [0, 0, 0, 0];  // an SVG paint of none: nothing painted
+  ctx.clearRect(0, 0, 1, 1);
+  ctx.fillStyle = "#000";
+  ctx.fillStyle = css;
+  ctx.fillRect(0, 0, 1, 1);
+  const d = ctx.getImageData(0, 0, 1, 1).data;
+  return [d[0] / 255, d[1] / 255, d[2] / 255, d[3] / 255];
+}
+function over(top, below) {
+  const a = top[3];
+  return [0, 1, 2].map(i => top[i] * a + below[i] * (1 - a)).concat([1]);
+}
+function background(el) {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) layers.push(c);
+    if (c[3] >= 1) break;
+  }
+  let bg = [1, 1, 1, 1];
+  for (const layer of layers.reverse()) bg = over(layer, bg);
+  return bg;
+}
+function luminance(c) {
+  const lin = c.slice(0, 3).map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+}
+function ratio(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+function hex(c) { return "#" + c.slice(0, 3).map(v => Math.round(v * 255).toString(16).padStart(2, "0")).join(""); }
+// a shape's paint (fill or stroke) with its opacities, as [r, g, b, a]
+function paint(el, what) {
+  const s = getComputedStyle(el);
+  const c = rgba(s[what]);
+  c[3] *= parseFloat(s[what + "Opacity"]) * parseFloat(s.opacity);
+  return c;
+}
+function cls(el) { return [...el.classList].filter(c => c.startsWith("techspec")).join(".") || el.tagName; }
+const out = [];
+for (const svg of document.querySelectorAll("svg.techspec-graphic")) {
+  const page = background(svg.parentElement);
+  const picture = cls(svg);
+  const shapes = [...svg.querySelectorAll("rect, path, circle, ellipse, polygon")];
+  for (const text of svg.querySelectorAll("text")) {
+    if (!text.textContent.trim()) continue;
+    const r = text.getBoundingClientRect();
+    const [cx, cy] = [r.x + r.width / 2, r.y + r.height / 2];
+    let bg = page;
+    for (const shape of shapes) {  // document order is paint order
+      if (!(shape.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
+      const b = shape.getBoundingClientRect();
+      if (cx < b.left || cx > b.right || cy < b.top || cy > b.bottom) continue;
+      bg = over(paint(shape, "fill"), bg);
+    }
+    const fg = over(paint(text, "fill"), bg);
+    out.push({kind: "text", picture, what: cls(text), text: text.textContent.trim().slice(0, 40),
+              ratio: ratio(fg, bg), fg: hex(fg), bg: hex(bg)});
+  }
+  for (const shape of shapes) {
+    const what = cls(shape);
+    // the lines, arrow heads and box borders of the topology; the bars of a chart
+    // (a chart's track is a faint groove behind the bar, not information)
+    let colour;
+    if (what.includes("topology-line") || what.includes("topology-box")) colour = paint(shape, "stroke");
+    else if (what.includes("topology-head") || /chart-bar($|\.)/.test(what)) colour = paint(shape, "fill");
+    else continue;
+    const group = shape.closest(".techspec-topology-edge");
+    const name = what + (group && group.classList.contains("techspec-topology-cycle") ? ".cycle" : "");
+    const fg = over(colour, page);
+    out.push({kind: "graphic", picture, what: name, text: "", ratio: ratio(fg, page), fg: hex(fg), bg: hex(page)});
+  }
+}
+// the theme's own body text and link, in the same view
+for (const p of document.querySelectorAll("p.theme-sample")) {
+  const bg = background(p);
+  const link = p.querySelector("a");
+  for (const [what, el] of [["theme text", p], ["theme link", link]]) {
+    const fg = over(rgba(getComputedStyle(el).color), bg);
+    out.push({kind: what, picture: "", what, text: el.textContent.trim().slice(0, 40),
+              ratio: ratio(fg, bg), fg: hex(fg), bg: hex(bg)});
+  }
+}
+return out;
+"""
+
+
+def test_pictures_are_as_readable_as_the_theme(sites: dict[str, Path], browser: Any) -> None:
+    """The topology (with a dependency cycle, drawn in the danger colour, and
+    a component no spec defines) and the charts: every text at least 4.5:1
+    against the box or page behind it, every edge, arrow head, box border and
+    bar at least 3:1 against the page; and in each view nothing of ours has
+    less contrast than the theme's own body text and links, where those pass."""
+    problems: list[str] = []
+    lowest: dict[str, float] = {}
+    for theme, system, choice in views():
+        if theme not in sites:
+            continue
+        view = f"{theme} system={system}" + (f" switch={choice}" if choice else "")
+        open_view(browser, sites[theme], theme, system, choice)
+        samples = browser.execute_script(GRAPHICS)
+        seen = {(s["kind"], s["what"]) for s in samples}
+        for needed in [
+            ("text", "techspec-topology-label"),
+            ("text", "techspec-topology-sublabel"),
+            ("text", "techspec-chart-label"),
+            ("text", "techspec-chart-value"),
+            ("graphic", "techspec-topology-line"),
+            ("graphic", "techspec-topology-line.cycle"),
+            ("graphic", "techspec-topology-head.cycle"),
+            ("graphic", "techspec-topology-box.techspec-topology-local"),
+            ("graphic", "techspec-topology-box.techspec-topology-unknown"),
+            ("graphic", "techspec-chart-bar"),
+            ("graphic", "techspec-chart-bar.techspec-chart-bar-none"),
+            ("theme text", "theme text"),
+            ("theme link", "theme link"),
+        ]:
+            assert needed in seen, f"{view}: nothing measured for {needed}; seen {sorted(seen)}"
+        theirs = {s["kind"]: s["ratio"] for s in samples if s["kind"].startswith("theme")}
+        for s in samples:
+            if s["kind"].startswith("theme"):
+                continue
+            # our text: AA, and no less than the theme's own least contrasted
+            # text (body text or link) where that passes AA; what we draw: 3:1
+            own = min(theirs.values())
+            if s["kind"] != "text":
+                floor = NON_TEXT
+            elif any(muted in s["what"] for muted in MUTED):
+                floor = AA
+            else:
+                floor = max(AA, own) if own >= AA else AA
+            key = f"{view}  {s['picture']} {s['what']}"
+            lowest[key] = min(lowest.get(key, 99.0), s["ratio"])
+            if s["ratio"] < floor - 0.005:
+                problems.append(
+                    f"{s['ratio']:.2f}:1 < {floor:.2f}:1  {key}  {s['fg']} on {s['bg']}  {s['text']!r}"
+                    f"  (theme text {theirs['theme text']:.2f}, link {theirs['theme link']:.2f})"
+                )
+    assert len(lowest) >= 10 * 6, sorted(lowest)
+    assert not problems, f"{len(problems)} below the bar, worst first:\n" + "\n".join(sorted(problems)[:40])
+
+
+def _card(n: int) -> str:
+    # cards of different heights (one to four lines of purpose), so that page
+    # boundaries fall at different places inside them
+    purpose = " ".join(["Handles one more part of the shop's order flow."] * (1 + n % 4 * 3))
+    return f"""
+    .. component:: svc-{n:02d}
+       :framework: Framework {n}
+       :purpose: {purpose}
+       :provides: REST /api/svc-{n:02d}
+       :scale: {n} replicas
+       :owner: Team {n}
+
+       Closing line of svc-{n:02d}.
+    """
+
+
+#: a card whose text (from its ID in the head to the last line of its body)
+#: is not all on one printed page
+SPLIT = r"svc-(\d\d)(?:(?!Closing line of svc-\1)[\s\S])*\f(?:(?!Closing line of svc-\1)[\s\S])*Closing line of svc-\1"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_printed_cards_are_never_split_across_pages(tmp_path: Path, browser: Any) -> None:
+    """The page printed to PDF by Chromium itself: every card is whole on one
+    page (its ID and its last line on the same page), and a long line of code
+    in a card wraps instead of being cut at the frame. Without the print rules'
+    break-inside, the same page splits cards, so the test can see a split."""
+    import base64
+    import re
+    import subprocess
+
+    code = """
+    .. component:: svc-code
+
+       .. code-block:: python
+
+          def start(self, cart_id: UUID, payment_method: PaymentMethod, address: Address) -> CheckoutTaskEndOfLine: ...
+    """
+    files = {"index.rst": "Services\n========\n" + "".join(_card(n) for n in range(1, 41)) + code}
+    site = build(write_project(tmp_path / "print", files), html_theme="alabaster").outdir / "index.html"
+
+    def printed(extra_css: str = "") -> str:
+        browser.get(site.as_uri())
+        if extra_css:
+            browser.execute_script(
+                "const s = document.createElement('style'); s.textContent = arguments[0]; document.head.append(s);",
+                extra_css,
+            )
+        pdf = tmp_path / "page.pdf"
+        pdf.write_bytes(base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {})["data"]))
+        return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+    text = printed()
+    pages = text.split("\f")
+    assert len(pages) >= 6, len(pages)  # 40 cards: many page boundaries to fall inside one
+    for n in range(1, 41):
+        where = [i for i, page in enumerate(pages) if f"svc-{n:02d}" in page]
+        last = [i for i, page in enumerate(pages) if f"Closing line of svc-{n:02d}." in page]
+        assert where and last and where[0] == last[0] == where[-1], (n, where, last)
+    assert not re.search(SPLIT, text)
+    # paper does not scroll: the end of a long line of code in a card is printed (wrapped)
+    assert "CheckoutTaskEndOfLine" in text
+    # the control: the same page with breaks allowed inside cards splits some
+    loose = printed("div.techspec-card { break-inside: auto !important; page-break-inside: auto !important; }")
+    assert len(re.findall(SPLIT, loose)) >= 2

@@ -50,6 +50,16 @@ def _text(cells: Sequence[Cell]) -> str:
     return "".join(cell if isinstance(cell, str) else cell.text for cell in cells)
 
 
+#: a value this short (a target, a window, a budget, a short ID: ``p95 < 400ms``,
+#: ``99.9%``, ``checkout-api``) is kept on one line in HTML tables; longer ones wrap
+SHORT = 14
+
+
+def _cell_classes(cells: Sequence[Cell]) -> list[str]:
+    short = 0 < len(_text(cells)) <= SHORT
+    return ["techspec-short"] if short else []
+
+
 def cell_nodes(cells: Sequence[Cell], link: Linker = xref) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     for cell in cells:
@@ -76,7 +86,7 @@ def table(
         group += nodes.colspec(colwidth=min(max(longest, 4), 40))
     head = nodes.thead()
     group += head
-    head += _row([[h] for h in headers])
+    head += _row([[h] for h in headers], header=True)
     body = nodes.tbody()
     group += body
     for row in rows:
@@ -119,19 +129,25 @@ def html_table(
                 out.append(escape(value))
         return "".join(out)
 
+    def td(cells: Sequence[Cell]) -> str:
+        classes = _cell_classes(cells)
+        return f' class="{" ".join(classes)}"' if classes else ""
+
     head = "".join(f'<th class="head"><p>{escape(h)}</p></th>' for h in headers)
     body = "\n".join(
-        f'<tr class="row-{"odd" if n % 2 else "even"}">' + "".join(f"<td><p>{cell(c)}</p></td>" for c in row) + "</tr>"
+        f'<tr class="row-{"odd" if n % 2 else "even"}">'
+        + "".join(f"<td{td(c)}><p>{cell(c)}</p></td>" for c in row)
+        + "</tr>"
         for n, row in enumerate(rows, 2)
     )
     names = " ".join(escape(c) for c in ("techspec-table", *classes, "docutils", "align-default"))
     return f'<table class="{names}">\n<thead>\n<tr class="row-odd">{head}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
 
 
-def _row(cells: Sequence[Sequence[Cell]], link: Linker = xref) -> nodes.row:
+def _row(cells: Sequence[Sequence[Cell]], link: Linker = xref, header: bool = False) -> nodes.row:
     row = nodes.row()
     for cell in cells:
-        entry = nodes.entry()
+        entry = nodes.entry(classes=[] if header else _cell_classes(cell))
         entry += nodes.paragraph("", "", *cell_nodes(cell, link))
         row += entry
     return row
