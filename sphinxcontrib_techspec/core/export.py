@@ -47,12 +47,15 @@ def read(data: Any) -> tuple[str, Index]:
     return data["project"], Index(Item.from_json(entry) for entry in data["items"] if not entry.get("external"))
 
 
+#: one encoder for every line (``json.dumps`` with options builds one per call)
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def dumps(data: dict[str, Any]) -> str:
     """Sorted keys, one item (or link) a line: diffable, deterministic, and
     written by json's C encoder (``indent=`` would use the pure-Python one)."""
 
-    def one(value: Any) -> str:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    one = _ENCODER.encode
 
     def top(value: Any) -> str:
         if isinstance(value, list) and value:

@@ -65,6 +65,20 @@ class Index:
         wanted = set(specs)
         return [i for i in items if (i.spec if kind != "spec" else i.id) in wanted]
 
+    def named(self, kind: str, item_id: str) -> list[Item]:
+        """Every item of ``kind`` with that ID, in any spec."""
+        return self._by_kind_id.get((kind, item_id), [])
+
+    @cached_property
+    def naming(self) -> dict[tuple[str, str], list[Item]]:
+        """(kind, ID) -> the items whose references name it (resolved or not)."""
+        out: dict[tuple[str, str], list[Item]] = defaultdict(list)
+        for link in self.links:
+            group = out[(link.kind, split_target(link.target)[1])]
+            if not group or group[-1] is not link.source:
+                group.append(link.source)
+        return out
+
     def get(self, kind: str, item_id: str) -> Item | None:
         group = self._by_kind_id.get((kind, item_id))
         return group[0] if group else None

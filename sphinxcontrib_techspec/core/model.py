@@ -6,12 +6,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .kinds import KINDS, Kind
 from .values import ListOf, VersionedReference
 
 SPEC_SEPARATOR = "::"
+#: ``json.dumps(..., sort_keys=True)`` without building an encoder per call
+_SORTED_JSON = json.JSONEncoder(sort_keys=True)
 #: an option value still to be written: ``TODO(what to write)``, as ``techspec new`` leaves them
 PLACEHOLDER = re.compile(r"\s*TODO\((?P<hint>.*)\)\s*", re.DOTALL)
 
@@ -72,10 +75,12 @@ class Item:
             return self.id
         return f"{self.spec}{SPEC_SEPARATOR}{self.id}"
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """Digest of what the item says, so a link can notice its target changed."""
-        payload = json.dumps([self.kind, self.id, self.raw, self.body.strip()], sort_keys=True)
+        """Digest of what the item says, so a link can notice its target changed.
+        Computed once (``build_item`` asks for it while the document is read) and
+        kept with the item in the environment, so no later build computes it again."""
+        payload = _SORTED_JSON.encode([self.kind, self.id, self.raw, self.body.strip()])
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
     def references(self) -> list[tuple[str, str, str, str | None]]:
@@ -212,6 +217,7 @@ def build_item(
         else:
             item.fields.update(derived)
     item.title = item.fields.get("title") or item.id
+    item.fingerprint  # noqa: B018 - computed now, while reading (in parallel with -j), and kept
     return item
 
 

@@ -6,7 +6,7 @@ index; a finding in the report and its warning come from the same function.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -232,30 +232,31 @@ def matrix(
     done = satisfied_by(index)
     cited = citations(index)
     pins = prd_pins(index)
+    # each spec's pins, satisfied requirements, cited ADRs and items, gathered in
+    # one pass (not one per row: that is quadratic in specs and requirements)
+    pins_of: dict[str, list[Link]] = defaultdict(list)
+    for link in pins:
+        pins_of[link.source.id].append(link)
+    reqs_of: dict[str | None, set[str]] = defaultdict(set)
+    adrs_of: dict[str | None, set[str]] = defaultdict(set)
+    for link in index.links:
+        if link.item is not None and link.field == "satisfies":
+            reqs_of[link.source.spec].add(link.item.id)
+        if link.item is not None and link.field in CITING_FIELDS:
+            adrs_of[link.source.spec].add(link.item.id)
     out: list[list[list[Cell]]] = []
     if rows == "spec":
+        items_of = Counter(i.spec for i in index.items)
         headers = ["Spec", "Version", "PRD (written against)", "Satisfies", "ADRs", "Items"]
         for spec in select(index.of_kind("spec", specs)):
             pinned: list[Cell] = []
-            for link in (p for p in pins if p.source is spec):
+            for link in (p for p in pins_of[spec.id] if p.source is spec):
                 pinned += ([", "] if pinned else []) + [Ref("prd", link.target, link.target, spec.docname)]
                 if link.version:
                     pinned.append(f" @{link.version}" + (" (stale)" if is_stale(link) else ""))
-            reqs = sorted(
-                {
-                    link.item.id
-                    for link in index.links
-                    if link.field == "satisfies" and link.item and link.source.spec == spec.id
-                }
-            )
-            adrs = sorted(
-                {
-                    link.item.id
-                    for link in index.links
-                    if link.field in CITING_FIELDS and link.item and link.source.spec == spec.id
-                }
-            )
-            count = sum(1 for i in index.items if i.spec == spec.id and i is not spec)
+            reqs = sorted(reqs_of[spec.id])
+            adrs = sorted(adrs_of[spec.id])
+            count = items_of[spec.id] - (spec.spec == spec.id)
             out.append(
                 [
                     [self_ref(spec)],
@@ -288,16 +289,10 @@ def matrix(
         spec_cells: list[Cell] = []
         for spec_id in spec_ids:
             spec_cells += ([", "] if spec_cells else []) + [Ref("spec", spec_id, spec_id, req.docname)]
-            for link in pins:
-                if link.source.id == spec_id and link.target == req.fields.get("prd") and link.version:
+            for link in pins_of[spec_id]:
+                if link.target == req.fields.get("prd") and link.version:
                     spec_cells.append(f" @{link.version}" + (" (stale)" if is_stale(link) else ""))
-        adrs = sorted(
-            {
-                link.item.id
-                for link in index.links
-                if link.field in CITING_FIELDS and link.item and (link.source.spec in spec_ids)
-            }
-        )
+        adrs = sorted({adr for spec_id in spec_ids for adr in adrs_of[spec_id]})
         prd = req.fields.get("prd")
         out.append(
             [

@@ -16,6 +16,7 @@ from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem
 from ..core.present import Cell, Ref
+from . import reuse
 from .directives import MATRIX_ROWS
 from .domain import get_domain, warn
 from .nodes import techspec_aggregate, techspec_item
@@ -47,7 +48,7 @@ class AggregateTransform(SphinxPostTransform):
             )
             if item is not None:
                 fill(card, item, self.link)
-        for node in (n for n in found if isinstance(n, techspec_aggregate)):
+        for position, node in enumerate(n for n in found if isinstance(n, techspec_aggregate)):
             specs = node.get("spec")
             if specs:
                 unknown = [s for s in specs if domain.index.get("spec", s) is None]
@@ -58,7 +59,15 @@ class AggregateTransform(SphinxPostTransform):
                         ),
                         node,
                     )
-            node.replace_self(RENDERERS[node["aggregate"]](self, domain.index, node))
+            drawn = reuse.load(self.env, self.builder, self.env.docname, position)
+            if drawn is None:
+                drawn = RENDERERS[node["aggregate"]](self, domain.index, node)
+                for part in drawn:
+                    if isinstance(part, nodes.raw):
+                        # search finds an item on the page that declares it, not in every view of it
+                        part["classes"].append("no-search")
+                reuse.store(self.env, self.builder, self.env.docname, position, drawn)
+            node.replace_self(drawn)
 
     @property
     def builder(self) -> Builder:

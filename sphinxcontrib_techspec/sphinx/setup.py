@@ -10,12 +10,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
-from ..core import export, review, suspect, trace
+from ..core import export, recheck, review, suspect, trace
+from ..core.index import Index
+from ..core.model import Problem
 from . import config, names, needs, nodes, reference
 from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
 from .checkbuilder import CheckBuilder
-from .domain import TechspecDomain, get_domain, warn
+from .domain import Changes, TechspecDomain, get_domain, warn
 from .exports import FormatsDirective, check_drift, write_exports
 from .federation import import_projects
 from .frontmatter import SpecFrontMatter
@@ -26,24 +28,21 @@ STATIC = Path(__file__).parent / "static"
 
 
 def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages showing an aggregate, or linking to an item that changed, are rewritten."""
+    """Pages whose aggregates show an item that changed, or that link to an item that moved.
+
+    Only the documents read in this build (and imported items) are compared
+    with what they held before; each aggregate's selection, noted when its page
+    was read, says whether it shows one of the changed items. The
+    cross-document findings are brought up to date here too, before Sphinx
+    stores the environment, for ``check`` to print."""
     domain = get_domain(env)
-    current = domain.snapshot()
-    previous = domain.data["snapshot"]
-    changed = {key for key in current.keys() | previous.keys() if current.get(key) != previous.get(key)}
-    domain.data["snapshot"] = current
-    if not changed:
-        return []
-    return sorted(
-        docname
-        for docname, data in domain.docs.items()
-        if docname in env.all_docs and (data.aggregates or data.refs & changed)
-    )
+    changes = domain.changes()
+    _find(app, env, changes)
+    return domain.outdated(changes, env.all_docs)
 
 
-def check(app: Sphinx, env: BuildEnvironment) -> None:
-    """Cross-document checks, once per build, over the whole index."""
-    index = get_domain(env).index
+def _findings(app: Sphinx, index: Index) -> list[Problem]:
+    """Every cross-document finding over ``index``."""
     settings = config.get(app.config)
     # reviewer checks report some unknown references under their own subtype
     problems = index.problems(refined=review.REFINED_REFS if settings.review_warnings else ())
@@ -53,6 +52,45 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
         problems += review.problems(index)
     # pins are explicit requests: reported whatever trace_warnings says
     problems += suspect.problems(index, require_pins=settings.require_pins)
+    return problems
+
+
+def _find(app: Sphinx, env: BuildEnvironment, changes: Changes) -> None:
+    """The findings, kept in the environment: after an edit, only the items it
+    can affect are checked again (``core.recheck``), the rest are kept."""
+    domain = get_domain(env)
+    settings = config.get(app.config)
+    # any setting may steer a check: kept findings are used only under the same ones
+    key = repr(settings)
+    kept = domain.data.get("findings")
+    if kept is not None and kept[0] == key and not changes.imported:
+        if not changes and not changes.read:
+            changes.findings = False
+            return
+        problems = recheck.recheck(
+            domain.index, kept[1], changes.content | changes.named, changes.read, lambda i: _findings(app, i)
+        )
+    else:
+        problems = _findings(app, domain.index)
+    # the report lists trace findings: unchanged only if they were all looked for, and are the same
+    changes.findings = not (
+        settings.trace_warnings and kept is not None and kept[0] == key and _same(kept[1], problems)
+    )
+    domain.data["findings"] = (key, problems)
+
+
+def _same(before: list[Problem], after: list[Problem]) -> bool:
+    def order(p: Problem) -> tuple[str, int, str, str]:
+        return (p.docname or "", p.lineno or 0, p.subtype, p.message)
+
+    return sorted(before, key=order) == sorted(after, key=order)
+
+
+def check(app: Sphinx, env: BuildEnvironment) -> None:
+    """Cross-document checks: every finding, on every build that read something
+    (found in ``rewrite_outdated``), as a clean build prints them."""
+    kept = get_domain(env).data.get("findings")
+    problems: list[Problem] = kept[1] if kept else _findings(app, get_domain(env).index)
     for problem in sorted(problems, key=lambda p: (p.docname or "", p.lineno or 0, p.subtype, p.message)):
         warn(problem)
 
