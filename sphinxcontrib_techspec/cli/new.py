@@ -231,8 +231,9 @@ def _conf_values(conf: Path) -> dict[str, Any]:
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
-    # absolute: Sphinx changes into conf.py's folder before it reads the file
-    return eval_config_file(conf.resolve(), Tags())
+    # absolute: Sphinx changes into conf.py's folder before it reads the file; a str, as Sphinx 7.4
+    # calls filename.encode() on it (8+ also takes a Path)
+    return eval_config_file(str(conf.resolve()), Tags())
 
 
 def read_conf(conf: Path) -> dict[str, object]:
