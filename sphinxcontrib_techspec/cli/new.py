@@ -228,11 +228,15 @@ def adr_folder(directory: str | None, source_dir: str) -> Path:
 
 def _conf_values(conf: Path) -> dict[str, Any]:
     """conf.py evaluated as Sphinx evaluates it; raises what the file raises."""
+    import sphinx
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
-    # absolute: Sphinx changes into conf.py's folder before it reads the file
-    return eval_config_file(conf.resolve(), Tags())
+    # absolute: Sphinx changes into conf.py's folder before it reads the file. Sphinx 7.4 calls
+    # filename.encode() (a str, then), 9 filename.parent (a Path); 8 takes either
+    path = conf.resolve()
+    filename: Any = str(path) if sphinx.version_info < (8,) else path
+    return eval_config_file(filename, Tags())
 
 
 def read_conf(conf: Path) -> dict[str, object]:
