@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -20,6 +21,10 @@ from sphinxcontrib_techspec.core.formats import FORMATS
 from sphinxcontrib_techspec.core.index import Index
 
 pytest_plugins = ("sphinx.testing.fixtures",)
+
+# Sphinx colours what it prints when CI=true (as CI runs us), even into a pipe: the
+# subprocesses whose output the tests read print plain text, as they do for a user's pipe
+os.environ["NO_COLOR"] = "1"
 
 ROOTS = Path(__file__).parent / "roots"
 WARNING_RE = re.compile(r"^(?P<location>\S*?):(?P<line>\d+)?:? ?WARNING: (?P<message>.*?)(?: \[(?P<type>[\w.-]+)\])?$")
