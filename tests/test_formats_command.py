@@ -46,7 +46,7 @@ def test_the_command_writes_what_the_build_wrote(example_docs: ExampleDocs, tmp_
 def test_warnings_go_to_stderr_located_and_the_rest_to_stdout(example_docs: ExampleDocs) -> None:
     result = CliRunner().invoke(main, ["export", "--format", "openslo", str(example_docs.outdir / "techspec.json"), "-o", "-"])
     assert result.exit_code == 0
-    assert result.stderr.startswith("platform/inventory:137: WARNING: SLO 'reservation-throughput-peak': left out")
+    assert result.stderr.startswith("platform/inventory.md:137: WARNING: SLO 'reservation-throughput-peak': left out")
     assert result.stderr.rstrip().endswith("[techspec.export]")
     assert [d["kind"] for d in load_all(result.stdout)].count("SLO") == 5
 

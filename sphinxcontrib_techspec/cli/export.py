@@ -137,8 +137,9 @@ def command(
     ]
     if refused:
         fail(refused[0].message)
+    files = techspec_json.locations(index)
     for problem in written.problems:
-        where = f"{problem.docname}:{problem.lineno}: " if problem.docname else ""
+        where = f"{files.get(problem.docname, problem.docname)}:{problem.lineno}: " if problem.docname else ""
         click.echo(f"{where}WARNING: {problem.message} [techspec.{problem.subtype}]", err=True)
     content = written.content
     if content is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .index import Index
@@ -12,12 +13,19 @@ from .model import Item
 SCHEMA_ID = "techspec/1"
 
 
-def export(index: Index, project: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The export as a dict; deterministic: items sorted, no timestamps."""
+def export(
+    index: Index,
+    project: str,
+    extra: dict[str, Any] | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The export as a dict; deterministic: items sorted, no timestamps.
+    ``sources``: docname -> its file relative to the source folder, recorded as each item's ``source``."""
+    sources = sources or {}
     out: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "project": project,
-        "items": [item.to_json() for item in index.items if not item.external],
+        "items": [_with_source(item.to_json(), sources) for item in index.items if not item.external],
         "links": [
             {
                 "source": [link.source.kind, link.source.qualified_id],
@@ -34,6 +42,18 @@ def export(index: Index, project: str, extra: dict[str, Any] | None = None) -> d
     }
     out.update(extra or {})
     return out
+
+
+def _with_source(entry: dict[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
+    if entry["docname"] in sources:
+        entry["source"] = sources[entry["docname"]]
+    return entry
+
+
+def locations(index: Index) -> dict[str, str]:
+    """docname -> source file of the items read from an export that records it
+    (``platform/inventory`` -> ``platform/inventory.md``): where a warning points a reader."""
+    return {item.docname: item.source for item in index.items if item.source}
 
 
 def read(data: Any) -> tuple[str, Index]:
@@ -92,6 +112,10 @@ def schema() -> dict[str, Any]:
             "id": {"type": "string", "minLength": 1},
             "spec": {"type": ["string", "null"]},
             "docname": {"type": "string"},
+            "source": {
+                "type": "string",
+                "description": "the document's file, relative to the source folder (platform/inventory.md)",
+            },
             "lineno": {"type": ["integer", "null"]},
             "title": {"type": "string"},
             "anchor": {"type": "string"},

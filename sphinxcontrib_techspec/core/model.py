@@ -54,6 +54,8 @@ class Item:
     url: str | None = None
     #: ``ID@pin`` in a reference field: (field, target ID) -> pin (a version or a fingerprint)
     pins: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the source file, relative to the source folder (``platform/inventory.md``), as the export records it
+    source: str | None = None
 
     @property
     def declaration(self) -> Kind:
@@ -116,6 +118,7 @@ class Item:
             anchor=entry.get("anchor", ""),
             problems=[Problem(p["subtype"], p["message"], docname, lineno) for p in entry.get("problems", [])],
             pins=entry.get("pins", {}),
+            source=entry.get("source"),  # exports before 'source' name the document only
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -135,6 +138,8 @@ class Item:
         }
         if self.pins:
             out["pins"] = self.pins
+        if self.source:
+            out["source"] = self.source
         if self.external:
             out["external"] = self.external
             out["url"] = self.url

@@ -107,7 +107,10 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
             # each page's URL as this builder writes it, so importers can link to items
             docnames = sorted({i.docname for i in index.items if not i.external})
             extra = {"pages": {d: app.builder.get_target_uri(d).partition("#")[0] for d in docnames}}
-        data = export.export(index, app.config.project, extra)
+        # each document's file, so tools reading the export point at platform/inventory.md, not platform/inventory
+        own = {i.docname for i in index.items if not i.external}
+        sources = {d: Path(app.env.doc2path(d, base=False)).as_posix() for d in own}
+        data = export.export(index, app.config.project, extra, sources)
         (outdir / settings.export_filename).write_text(export.dumps(data), encoding="utf-8")
         write_exports(app, data, outdir)
     if app.builder.format == "html" and outdir.is_dir():
