@@ -49,16 +49,7 @@ class AggregateTransform(SphinxPostTransform):
             if item is not None:
                 fill(card, item, self.link)
         for position, node in enumerate(n for n in found if isinstance(n, techspec_aggregate)):
-            specs = node.get("spec")
-            if specs:
-                unknown = [s for s in specs if domain.index.get("spec", s) is None]
-                if unknown:
-                    warn(
-                        Problem(
-                            "unknown-ref", f"{node['aggregate']}: :spec: names no spec {', '.join(map(repr, unknown))}"
-                        ),
-                        node,
-                    )
+            _warn_unknown_names(domain.index, node)
             drawn = reuse.load(self.env, self.builder, self.env.docname, position)
             if drawn is None:
                 drawn = RENDERERS[node["aggregate"]](self, domain.index, node)
@@ -124,6 +115,24 @@ class AggregateTransform(SphinxPostTransform):
 
 
 Renderer = Callable[[AggregateTransform, Index, techspec_aggregate], list[nodes.Node]]
+
+
+#: the aggregate options that name items: option -> the kind of the items it names
+NAMING_OPTIONS = {"spec": "spec", "prd": "prd"}
+
+
+def _warn_unknown_names(index: Index, node: techspec_aggregate) -> None:
+    """An ID in :spec:, :prd: (or spec-summary's argument) that nothing declares is
+    an ``unknown-ref`` at the directive, not silently an empty view."""
+    named = [(f":{option}:", kind, node.get(option) or []) for option, kind in NAMING_OPTIONS.items()]
+    if node["aggregate"] == "summary" and node["argument"]:
+        named.append(("the argument", "spec", [node["argument"]]))
+    directive = node.get("directive", node["aggregate"])
+    for what, kind, ids in named:
+        unknown = [i for i in ids if index.get(kind, i) is None]
+        if unknown:
+            noun = "spec" if kind == "spec" else KINDS[kind].noun
+            warn(Problem("unknown-ref", f"{directive}: {what} names no {noun} {', '.join(map(repr, unknown))}"), node)
 
 
 def _empty(text: str) -> list[nodes.Node]:

@@ -157,6 +157,7 @@ class AggregateDirective(TechspecDirective):
             self.warn("bad-value", f"{self.name}: takes no content; it is ignored")
         node = techspec_aggregate()
         node["aggregate"] = self.aggregate
+        node["directive"] = self.name  # as the page wrote it, to name it in warnings
         node["argument"] = self.arguments[0].strip() if self.arguments else ""
         # its own page, also once latex or singlehtml has merged it into another's tree
         node["techspec_docname"] = self.env.docname
