@@ -14,13 +14,9 @@ import contextlib
 import hashlib
 import io
 import json
-import logging
-import os
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -39,91 +35,12 @@ def default_cache(source_dir: Path) -> Path:
 # -- running Sphinx ---------------------------------------------------------------------------------
 
 
-#: set on the application once ``build-finished`` starts: what is reported then is never replayed
-FINISHING = "_techspec_check_finishing"
-
-
-def _capture_handler(app: Any, found: list[Finding]) -> logging.Handler:
-    """A handler on Sphinx's logger keeping every techspec warning that ``suppress_warnings`` lets through.
-
-    A WarningStreamHandler, so that Sphinx holds it back while reading (``pending_warnings``) and
-    hands it the warnings once, as it does for the warnings it prints."""
-    from docutils import nodes
-    from sphinx.util.build_phase import BuildPhase
-    from sphinx.util.logging import WarningStreamHandler, get_node_location, is_suppressed_warning
-
-    class Capture(WarningStreamHandler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if getattr(record, "type", None) != "techspec":
-                return
-            subtype = getattr(record, "subtype", "") or ""
-            if is_suppressed_warning("techspec", subtype, getattr(app.config, "suppress_warnings", ())):
-                return
-            file, line, docname = _location(getattr(record, "location", None))
-            message = logging.LogRecord.getMessage(record)  # without the location Sphinx prepends
-            message = message.removesuffix(f" [techspec.{subtype}]")
-            builder = getattr(app, "builder", None)
-            # Sphinx 8 keeps the phase on the builder; 7.4 on the application (a plain attribute there,
-            # read from __dict__ so that later Sphinx's deprecated property is not touched)
-            phase: Any = getattr(builder, "phase", None) or vars(app).get("phase")
-            stage = {
-                BuildPhase.READING: "read",
-                BuildPhase.CONSISTENCY_CHECK: "check",
-                BuildPhase.RESOLVING: "write",
-                BuildPhase.WRITING: "write",
-            }.get(phase, "other")
-            if getattr(app, FINISHING, False):  # whole-project work (the exports): made afresh every run
-                stage = "finish"
-            found.append(Finding(file, line, subtype, message, stage, docname))
-
-    def _location(location: Any) -> tuple[str, int, str]:
-        # the form Sphinx's own WarningLogRecordTranslator has turned it into, or the raw one
-        if isinstance(location, tuple):
-            docname, lineno = location
-            if not docname:
-                return "", 0, ""
-            return str(app.env.doc2path(docname)), int(lineno or 0), str(docname)
-        if isinstance(location, nodes.Node):
-            location = get_node_location(location)
-        if not location:
-            return "", 0, ""
-        text = str(location)
-        path, sep, lineno = text.rpartition(":")
-        if not sep or (lineno and not lineno.isdigit()):
-            path, lineno = text, ""
-        if ":" not in text and app.env is not None and not Path(path).is_absolute():
-            return str(app.env.doc2path(path)), 0, path
-        path = os.path.abspath(path)
-        docname = (app.env.path2doc(path) if app.env is not None else None) or ""
-        return path, int(lineno) if lineno else 0, docname
-
-    handler: logging.Handler = Capture()
-    handler.setLevel(logging.WARNING)
-    return handler
-
-
-@contextlib.contextmanager
-def _captured(found: list[Finding]) -> Iterator[None]:
-    """Install the capture as Sphinx sets up its logging (before conf.py and the extensions run)."""
-    from sphinx.util import logging as sphinx_logging
-
-    setup = sphinx_logging.setup
-
-    def setup_and_capture(app: Any, *args: Any, **kwargs: Any) -> None:
-        setup(app, *args, **kwargs)
-        logging.getLogger(sphinx_logging.NAMESPACE).addHandler(_capture_handler(app, found))
-
-    sphinx_logging.setup = setup_and_capture
-    try:
-        yield
-    finally:
-        sphinx_logging.setup = setup
-
-
 def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Finding]:
     """Every techspec finding of the project in ``source_dir``, sorted; raises on a broken project."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    from ..sphinx.checkbuilder import FINISHING, captured
 
     found: list[Finding] = []
     read: set[str] = set()
@@ -137,7 +54,7 @@ def run_checks(source_dir: Path, cache: Path, fresh: bool = False) -> list[Findi
         # no record of the last run's findings (a first run, an older or damaged cache): the
         # documents the environment would not read again would report nothing, so read them all
         fresh = True
-    with patch_docutils(source_dir), docutils_namespace(), _captured(found):
+    with patch_docutils(source_dir), docutils_namespace(), captured(found):
         app = Sphinx(
             str(source_dir),
             str(source_dir),
