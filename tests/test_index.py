@@ -167,3 +167,15 @@ def test_pinned_link_versions() -> None:
     versions = {(link.field, link.target): link.version for link in index.links}
     assert versions == {("prd", "PRD-A"): "1.2", ("adrs", "ADR-1"): "abc"}
     assert index.problems() == []
+
+
+def test_a_spec_belongs_to_itself_and_every_other_item_to_its_spec() -> None:
+    spec = build_item(KINDS["spec"], "SPEC-A", {"version": "1", "status": "draft"}, "", "a", 1)
+    slo = build_item(KINDS["slo"], "avail", {}, "", "a", 5)
+    slo.spec = "SPEC-A"
+    loose = build_item(KINDS["component"], "api", {}, "", "b", 1)
+    assert [spec.owning_spec, slo.owning_spec, loose.owning_spec] == ["SPEC-A", "SPEC-A", None]
+    index = Index([spec, slo, loose])
+    assert index.of_kind("spec", ["SPEC-A"]) == [spec]
+    assert index.of_kind("slo", ["SPEC-A"]) == [slo]
+    assert index.of_kind("component", ["SPEC-A"]) == []

@@ -21,7 +21,7 @@ from typing import Any
 
 from .index import Index
 from .kinds import KINDS
-from .model import Item
+from .model import Item, spec_of
 from .values import version_key
 
 BREAKING, COMPATIBLE, EDITORIAL = "breaking", "compatible", "editorial"
@@ -75,6 +75,10 @@ class Change:
     docname: str | None = None
     lineno: int | None = None
 
+    @property
+    def owning_spec(self) -> str | None:
+        return spec_of(self.kind, self.id, self.spec)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -127,7 +131,7 @@ class Report:
     def by_spec(self) -> dict[str | None, list[Change]]:
         out: dict[str | None, list[Change]] = {}
         for change in self.changes:
-            out.setdefault(change.spec if change.kind != "spec" else change.id, []).append(change)
+            out.setdefault(change.owning_spec, []).append(change)
         return out
 
     def to_json(self) -> dict[str, Any]:

@@ -63,7 +63,7 @@ class Index:
         if specs is None:
             return items
         wanted = set(specs)
-        return [i for i in items if (i.spec if kind != "spec" else i.id) in wanted]
+        return [i for i in items if i.owning_spec in wanted]
 
     def named(self, kind: str, item_id: str) -> list[Item]:
         """Every item of ``kind`` with that ID, in any spec."""

@@ -23,6 +23,11 @@ def is_placeholder(text: str) -> bool:
     return PLACEHOLDER.fullmatch(text) is not None
 
 
+def spec_of(kind: str, item_id: str, spec: str | None) -> str | None:
+    """The spec an item belongs to, as every ``:spec:`` option reads it: a spec belongs to itself."""
+    return item_id if kind == "spec" else spec
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong with the input, to be reported as ``[techspec.<subtype>]``."""
@@ -70,6 +75,10 @@ class Item:
     def mention(self) -> str:
         """How a message names the item: ``SLO 'checkout-latency'``, ``API endpoint 'GET /x'``."""
         return f"{self.declaration.noun} {self.id!r}"
+
+    @property
+    def owning_spec(self) -> str | None:
+        return spec_of(self.kind, self.id, self.spec)
 
     @property
     def qualified_id(self) -> str:

@@ -35,7 +35,7 @@ def _join(refs: Iterable[Cell]) -> list[Cell]:
 
 
 def _in_scope(item: Item, specs: list[str] | None) -> bool:
-    return specs is None or (item.id if item.kind == "spec" else item.spec) in specs
+    return specs is None or item.owning_spec in specs
 
 
 def satisfied_by(index: Index) -> dict[str, list[Item]]:

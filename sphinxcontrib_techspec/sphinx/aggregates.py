@@ -322,7 +322,7 @@ def render_changes(t: AggregateTransform, index: Index, node: techspec_aggregate
     specs = node.get("spec")
     if specs:
         wanted = set(specs)
-        report.changes = [c for c in report.changes if (c.id if c.kind == "spec" else c.spec) in wanted]
+        report.changes = [c for c in report.changes if c.owning_spec in wanted]
         report.findings = [f for f in report.findings if f.spec in wanted]
     if node.get("show") == "breaking":
         report.changes = [c for c in report.changes if c.cls == changes.BREAKING]

@@ -460,7 +460,7 @@ class _Shown:
         if self._by_spec is None:
             self._by_spec = {}
             for item in self.index.items:
-                self._by_spec.setdefault((item.kind, item.id if item.kind == "spec" else item.spec), []).append(item)
+                self._by_spec.setdefault((item.kind, item.owning_spec), []).append(item)
         return [i for spec in specs for i in self._by_spec.get((kind, spec), [])]
 
 
