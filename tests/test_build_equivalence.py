@@ -14,6 +14,7 @@ from sphinx.util.console import nocolor
 from test_build_incremental import main_body
 
 from sphinxcontrib_techspec.core.kinds import KINDS
+from sphinxcontrib_techspec.sphinx.cards import Links, complete
 from sphinxcontrib_techspec.sphinx.nodes import techspec_item
 
 # warnings are matched by text: no ANSI colour codes in them
@@ -106,11 +107,14 @@ def merge_text(node: nodes.Element) -> None:
 
 
 def cards(result: Build, docname: str) -> dict[str, str]:
-    """Every item card of a page as written (cards are filled when the page is
-    written), as text, without source positions."""
-    doctree = result.app.env.get_and_resolve_doctree(docname, result.app.builder)
+    """Every item card of a page as written, as text, without source positions
+    (HTML builders complete a card in the writer: completed here as it does)."""
+    builder = result.app.builder
+    doctree = result.app.env.get_and_resolve_doctree(docname, builder)
+    links = Links(result.app.env, builder, docname, late=False)
     out = {}
     for card in doctree.findall(techspec_item):
+        complete(card, links)
         card = card.deepcopy()
         for node in card.findall(nodes.Element):
             for attr in ("source", "line"):

@@ -115,3 +115,55 @@ def test_parallel_incremental_equals_serial(tmp_path: Path) -> None:
     assert (again.outdir / "techspec.json").read_bytes() == (clean.outdir / "techspec.json").read_bytes()
     assert main_body(again.html("overview")) == main_body(clean.html("overview"))
     assert "999ms" in main_body(again.html("overview"))
+
+
+def search_terms(html_dir: Path) -> dict[str, set[str]]:
+    """What the full-text search finds: word -> the pages it is on."""
+    import json
+
+    text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    out: dict[str, set[str]] = {}
+    for word, pages in data["terms"].items():
+        out[word] = {data["docnames"][p] for p in (pages if isinstance(pages, list) else [pages])}
+    return out
+
+
+def test_parallel_writers_draw_the_cards(tmp_path: Path) -> None:
+    """HTML writers complete the item cards (in the ``-j`` writer processes), after
+    the main process has prepared the page and fed the search index: every page and
+    the search index are the same as a serial build's, and a card's fields are found."""
+    serial = build(write_project(tmp_path / "serial", FILES))
+    parallel = build(write_project(tmp_path / "parallel", FILES), parallel=2)
+    for n in range(SPECS):
+        assert main_body(parallel.html(f"spec{n}")) == main_body(serial.html(f"spec{n}"))
+    # the card as written: head, fields, a link to the spec and to the previous spec's component
+    page = main_body(parallel.html("spec3"))
+    assert '<span class="techspec-kind">Component</span>' in page
+    assert '<strong class="techspec-id">svc-3</strong>' in page
+    assert 'href="spec2.html#techspec-component-svc-2"' in page
+    assert (parallel.outdir / "searchindex.js").read_bytes() == (serial.outdir / "searchindex.js").read_bytes()
+    terms = search_terms(parallel.outdir)
+    # field labels and values of the cards (not only their IDs, which the object index has)
+    assert {f"spec{n}" for n in range(SPECS)} <= terms["python"]
+    assert terms["103ms"] == {"spec3"}  # an SLO target, found on the page that declares it only
+    assert "spec3" in terms["framework"] and "spec3" in terms["window"]
+
+
+def test_html_pages_are_prepared_with_cards_left_to_the_writer(tmp_path: Path) -> None:
+    """What Sphinx prepares in the main process holds a card's anchor, search
+    words and body; the head and fields come from the writer."""
+    from docutils import nodes as dn
+
+    from sphinxcontrib_techspec.sphinx.nodes import techspec_item, techspec_search
+
+    result = build(write_project(tmp_path / "p", FILES))
+    doctree = result.app.env.get_and_resolve_doctree("spec3", result.app.builder)
+    cards = {card["techspec_id"]: card for card in doctree.findall(techspec_item)}
+    svc = cards["svc-3"]
+    assert svc["ids"] == ["techspec-component-svc-3"]
+    assert not list(svc.findall(dn.field_list))
+    (words,) = list(svc.findall(techspec_search))
+    assert words.astext() == "Component svc-3 Framework Python Depends on SPEC-2::svc-2 Satisfies REQ-0"
+    # the written page has no trace of the words node
+    assert "Framework Python Satisfies" not in result.html("spec3")

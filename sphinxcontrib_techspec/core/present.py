@@ -105,6 +105,40 @@ def item_rows(item: Item) -> list[tuple[str, list[Cell]]]:
     return rows
 
 
+def derived_tables(item: Item) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(field name, headers, rows) of each derived value shown as a table of its own."""
+    out = []
+    for derived in item.declaration.derived_fields:
+        value = item.fields.get(derived.name)
+        if isinstance(derived.parser, Records) and value:
+            headers = list(value[0])
+            out.append((derived.name, [label(h) for h in headers], [[_show(e.get(h)) for h in headers] for e in value]))
+    return out
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def card_text(item: Item) -> str:
+    """The words of an item's card (kind, ID, title, every field and derived
+    table), as full-text search indexes them. Known when the item is read, so
+    the card itself can be drawn later, where the page is written."""
+    words = [item.declaration.title, item.id, item.title if item.title != item.id else ""]
+    for name, cells in item_rows(item):
+        words += [name, "".join(c if isinstance(c, str) else c.text for c in cells)]
+    for _name, headers, rows in derived_tables(item):
+        words += headers
+        words += (value for row in rows for value in row)
+    return " ".join(w for w in words if w)
+
+
 def self_ref(item: Item, text: str | None = None) -> Ref:
     # an imported item says where it comes from wherever an aggregate shows it
     marker = f" (external: {item.external})" if item.external else ""

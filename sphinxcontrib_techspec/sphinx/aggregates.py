@@ -17,10 +17,11 @@ from ..core.kinds import KINDS
 from ..core.model import Item, Problem
 from ..core.present import Cell, Ref
 from . import reuse
+from .cards import Links, complete
 from .directives import MATRIX_ROWS
 from .domain import get_domain, warn
 from .nodes import techspec_aggregate, techspec_item
-from .render import cell_nodes, fill, html_table, ref_text, table, xref
+from .render import cell_nodes, html_table, table
 
 
 class AggregateTransform(SphinxPostTransform):
@@ -30,24 +31,14 @@ class AggregateTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
-        self._uris: dict[str, str] = {}
-        self._resolved: dict[tuple[str, str, str], Item | None] = {}
+        self.links = Links(self.env, self.builder, self.env.docname)
         # one walk finds both, in this page or in a tree assembled from many
         # documents (latex, texinfo, man and singlehtml write many in one tree)
         found = list(self.document.findall(lambda n: isinstance(n, (techspec_item, techspec_aggregate))))
-        # item cards
-        for card in (n for n in found if isinstance(n, techspec_item)):
-            items = domain.docs.get(card["techspec_docname"])
-            item = next(
-                (
-                    i
-                    for i in (items.items if items else [])
-                    if i.anchor == card["techspec_anchor"] and i.id == card["techspec_id"]
-                ),
-                None,
-            )
-            if item is not None:
-                fill(card, item, self.link)
+        if self.builder.format != "html":
+            # item cards; HTML writers complete theirs as they write them (cards.visit_item_html)
+            for card in (n for n in found if isinstance(n, techspec_item)):
+                complete(card, self.links)
         for position, node in enumerate(n for n in found if isinstance(n, techspec_aggregate)):
             _warn_unknown_names(domain.index, node)
             drawn = reuse.load(self.env, self.builder, self.env.docname, position)
@@ -66,38 +57,11 @@ class AggregateTransform(SphinxPostTransform):
         app = getattr(self.env, "_app", None) or self.app
         return app.builder
 
-    def resolve(self, ref: Ref) -> Item | None:
-        """The item a cell names, resolved once per page."""
-        key = (ref.kind, ref.target, ref.docname)
-        if key not in self._resolved:
-            domain = get_domain(self.env)
-            self._resolved[key] = domain.index.resolve(ref.kind, ref.target, domain.doc_spec(ref.docname)).item
-        return self._resolved[key]
-
     def href(self, item: Item) -> str:
-        """The item's address from this page; each target page's URI computed once."""
-        if item.external:
-            return item.url or ""
-        if item.docname == self.env.docname:
-            return f"#{item.anchor}"
-        uri = self._uris.get(item.docname)
-        if uri is None:
-            uri = self._uris[item.docname] = self.builder.get_relative_uri(self.env.docname, item.docname)
-        return f"{uri}#{item.anchor}" if item.anchor else uri
+        return self.links.href(item)
 
     def link(self, ref: Ref) -> nodes.Node:
-        """A cell's link, made at once: the index is complete when a page is written,
-        and a pending_xref round trip per cell is most of a big table's cost."""
-        item = self.resolve(ref)
-        if item is None:
-            return xref(ref)  # unresolved: Sphinx's own path (missing-reference handlers)
-        if item.external or item.docname == self.env.docname:
-            return get_domain(self.env).link(self.builder, self.env.docname, item, ref_text(ref))
-        node = nodes.reference("", "", internal=True, refuri=self.href(item))
-        if item.title:
-            node["reftitle"] = item.title
-        node += ref_text(ref)
-        return node
+        return self.links.link(ref)
 
     def table(self, headers: list[str], rows: list[list[list[Cell]]], classes: list[str]) -> nodes.Node:
         """An aggregate table: HTML written at once for HTML builders (a big
@@ -106,12 +70,7 @@ class AggregateTransform(SphinxPostTransform):
         if self.builder.format != "html":
             # the container names the table for LaTeX (a table's classes are not written)
             return nodes.container("", table(headers, rows, classes, self.link), classes=["techspec-aggregate"])
-        return nodes.raw("", html_table(headers, rows, classes, self.anchor_href), format="html")
-
-    def anchor_href(self, ref: Ref) -> tuple[str, str] | None:
-        """(href, title) of a cell's link, or None when it names nothing."""
-        item = self.resolve(ref)
-        return None if item is None else (self.href(item), item.title)
+        return nodes.raw("", html_table(headers, rows, classes, self.links.anchor_href), format="html")
 
 
 Renderer = Callable[[AggregateTransform, Index, techspec_aggregate], list[nodes.Node]]

@@ -26,16 +26,12 @@ class techspec_summary(nodes.General, nodes.Element):
     as one block that does not split across pages, each field on one line."""
 
 
+class techspec_search(nodes.General, nodes.Element):
+    """The words of a card not yet drawn, for the search index only: no builder writes it."""
+
+
 class techspec_aggregate(nodes.General, nodes.Element):
     """A placeholder for an aggregate, filled from the index when the page is written."""
-
-
-def _visit_item_html(self: Any, node: techspec_item) -> None:
-    self.body.append(self.starttag(node, "div", CLASS="techspec-card"))
-
-
-def _depart_item_html(self: Any, node: techspec_item) -> None:
-    self.body.append("</div>\n")
 
 
 def _visit_item_latex(self: Any, node: techspec_item) -> None:
@@ -209,10 +205,13 @@ def copy_latex_style(app: Sphinx, exception: Exception | None) -> None:
 
 
 def register(app: Sphinx) -> None:
+    # HTML writers complete a card themselves (cards.py builds on these nodes)
+    from .cards import depart_item_html, visit_item_html
+
     plain = (_pass, _pass)
     app.add_node(
         techspec_item,
-        html=(_visit_item_html, _depart_item_html),
+        html=(visit_item_html, depart_item_html),
         latex=(_visit_item_latex, _depart_item_latex),
         text=plain,
         man=plain,
@@ -227,6 +226,7 @@ def register(app: Sphinx) -> None:
         texinfo=plain,
     )
     skip = (_skip, None)
+    app.add_node(techspec_search, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_node(techspec_aggregate, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_post_transform(SplitLongCode)
     app.add_post_transform(LatexTables)

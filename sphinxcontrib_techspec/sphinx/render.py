@@ -8,9 +8,8 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..core.model import Item
-from ..core.present import Cell, Invalid, Ref, item_rows, label
-from ..core.values import Records
-from .nodes import techspec_item, techspec_summary
+from ..core.present import Cell, Invalid, Ref, card_text, derived_tables, item_rows
+from .nodes import techspec_item, techspec_search, techspec_summary
 
 DOMAIN = "techspec"
 
@@ -154,11 +153,15 @@ def _row(cells: Sequence[Sequence[Cell]], link: Linker = xref, header: bool = Fa
 
 
 def placeholder(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
-    """What a directive leaves in the doctree: the item's anchor and its body.
+    """What a directive leaves in the doctree: the item's anchor, the words of
+    its card for the search index, and its body.
 
     The head and fields are filled in when the page is written (:func:`fill`),
     from the index: the read-time transforms then walk no card nodes, the
-    stored doctrees stay small, and every link is made at once.
+    stored doctrees stay small, and every link is made at once. HTML builders
+    fill a card in the writer itself (``cards.visit_item_html``), so ``-j``
+    writers share that work; search indexes the page before that, from the
+    words noted here.
     """
     node: techspec_item = techspec_item(
         classes=["techspec", f"techspec-{item.kind}"], ids=[item.anchor] if item.anchor else []
@@ -169,12 +172,15 @@ def placeholder(item: Item, body: Sequence[nodes.Node]) -> techspec_item:
     node["techspec_docname"] = item.docname
     if item.problems:
         node["classes"].append("techspec-has-problems")
+    words = card_text(item)
+    node += techspec_search(words, nodes.Text(words))
     node.extend(body)
     return node
 
 
 def fill(node: techspec_item, item: Item, link: Linker = xref) -> None:
-    """The card: kind and ID, owning spec, fields, derived tables; then the body."""
+    """The card: kind and ID, owning spec, fields, derived tables; then the body
+    (the words noted for search make way)."""
     kind = item.declaration
     head = nodes.paragraph(classes=["techspec-head"])
     head += nodes.inline(kind.title, kind.title, classes=["techspec-kind"])
@@ -200,25 +206,8 @@ def fill(node: techspec_item, item: Item, link: Linker = xref) -> None:
             )
         summary += fields
     parts: list[nodes.Node] = [summary]
-    for derived in kind.derived_fields:
-        name, value = derived.name, item.fields.get(derived.name)
-        if isinstance(derived.parser, Records) and value:
-            headers = list(value[0])
-            parts.append(
-                table(
-                    [label(h) for h in headers],
-                    [[[_show(entry.get(h))] for h in headers] for entry in value],
-                    [f"techspec-{name}"],
-                )
-            )
+    for name, headers, values in derived_tables(item):
+        parts.append(table(headers, [[[value] for value in row] for row in values], [f"techspec-{name}"]))
+    node.children = [child for child in node.children if not isinstance(child, techspec_search)]
     node[0:0] = parts
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
+    node["techspec_filled"] = True
