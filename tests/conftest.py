@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import os
@@ -105,6 +106,9 @@ def build(srcdir: Path, buildername: str = "html", parallel: int = 0, freshenv: 
         app.build()
     finally:
         app.cleanup()
+        # a build leaves the environment it loaded frozen for a fast exit (setup.freeze);
+        # the suite runs a thousand builds in one process: give each one's back at once
+        gc.unfreeze()
     return Build(app, strip_escape_sequences(warning.getvalue()))
 
 

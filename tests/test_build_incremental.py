@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from conftest import build, write_project
+from conftest import BASE_CONF, build, write_project
 from sphinx.util.console import nocolor
 
 # warnings are matched by text: no ANSI colour codes in them
@@ -224,3 +225,60 @@ def test_unchanged_rebuild_writes_nothing(tmp_path: Path) -> None:
     assert "0 added, 0 changed, 0 removed" in status
     # no item changed, so no page with an aggregate or a link is rewritten
     assert "no targets are out of date." in status
+
+
+FREEZE_PROBE = '''
+import gc
+from pathlib import Path
+
+
+def setup(app):
+    def probe(app, env):
+        with open(Path(app.srcdir) / "frozen.txt", "a") as out:
+            out.write(f"{gc.get_freeze_count()}\\n")
+
+    app.connect("env-check-consistency", probe)
+'''
+
+
+def test_the_stored_environment_is_frozen_until_the_next_build(tmp_path: Path) -> None:
+    """A rebuild keeps the environment it loaded out of the collector's way
+    (``gc.freeze``) while it builds and after, so the process exits without
+    walking it; the next build in the same process gives it back and collects
+    it first, so builds in one process do not pile up."""
+    import gc
+    import weakref
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    files = {
+        "index.rst": "Index\n=====\n\n.. toctree::\n\n   a\n",
+        "a.rst": "A\n=\n\n.. spec:: SPEC-A\n   :version: 1.0\n\n.. component:: svc\n   :framework: Go\n",
+        "freeze_probe.py": FREEZE_PROBE,
+    }
+    conf = BASE_CONF + 'import sys\nsys.path.insert(0, __file__.rpartition("/")[0])\nextensions.append("freeze_probe")\n'
+    srcdir = write_project(tmp_path / "p", files, conf)
+    build(srcdir)  # the suite's helper thaws after every build
+
+    def rebuild() -> Any:
+        (srcdir / "a.rst").write_text((srcdir / "a.rst").read_text().replace("Go", "Rust"))
+        app = SphinxTestApp("html", srcdir=srcdir, builddir=srcdir / "_build", status=StringIO(), warning=StringIO())
+        app.build()
+        app.cleanup()
+        return app
+
+    assert gc.get_freeze_count() == 0
+    app = rebuild()
+    assert "Rust" in (app.outdir / "a.html").read_text()
+    # frozen during the rebuild (the stored items among them), and still after it
+    frozen = [int(n) for n in (srcdir / "frozen.txt").read_text().split()]
+    assert frozen[1] > frozen[0] and gc.get_freeze_count() > frozen[1] // 2
+    env = weakref.ref(app.env)
+    del app
+    gc.collect()
+    assert env() is not None  # a cycle frozen: kept until the next build (or gc.unfreeze())
+    # the next build gives the last one's objects back and collects them before freezing
+    rebuild()
+    assert env() is None
+    gc.unfreeze()

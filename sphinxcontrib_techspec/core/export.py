@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .index import Index
+from .index import Index, Link
 from .kinds import KINDS
 from .model import Item
 
@@ -25,23 +25,29 @@ def export(
     out: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "project": project,
-        "items": [_with_source(item.to_json(), sources) for item in index.items if not item.external],
-        "links": [
-            {
-                "source": [link.source.kind, link.source.qualified_id],
-                "field": link.field,
-                "kind": link.kind,
-                "target": link.target,
-                "version": link.version,
-                "resolved": link.item.qualified_id if link.item else None,
-                "status": link.resolution.status,
-            }
-            for link in index.links
-            if not link.source.external
-        ],
+        "items": [item_entry(item, sources) for item in index.items if not item.external],
+        "links": [link_entry(link) for link in index.links if not link.source.external],
     }
     out.update(extra or {})
     return out
+
+
+def item_entry(item: Item, sources: Mapping[str, str]) -> dict[str, Any]:
+    """One item as the export records it."""
+    return _with_source(item.to_json(), sources)
+
+
+def link_entry(link: Link) -> dict[str, Any]:
+    """One reference as the export records it, resolved."""
+    return {
+        "source": [link.source.kind, link.source.qualified_id],
+        "field": link.field,
+        "kind": link.kind,
+        "target": link.target,
+        "version": link.version,
+        "resolved": link.item.qualified_id if link.item else None,
+        "status": link.resolution.status,
+    }
 
 
 def _with_source(entry: dict[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
@@ -71,18 +77,32 @@ def read(data: Any) -> tuple[str, Index]:
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
-def dumps(data: dict[str, Any]) -> str:
+def encode(entry: Any) -> str:
+    """One entry (an item, a link) as its line of the export."""
+    return _ENCODER.encode(entry)
+
+
+def dumps(data: dict[str, Any], encoded: Mapping[str, Sequence[str]] | None = None) -> str:
     """Sorted keys, one item (or link) a line: diffable, deterministic, and
-    written by json's C encoder (``indent=`` would use the pure-Python one)."""
+    written by json's C encoder (``indent=`` would use the pure-Python one).
+    ``encoded``: key -> its list's entries already encoded (:func:`encode`),
+    used in place of ``data[key]``."""
 
-    one = _ENCODER.encode
+    encoded = encoded or {}
 
-    def top(value: Any) -> str:
-        if isinstance(value, list) and value:
-            return "[\n" + ",\n".join(f"    {one(entry)}" for entry in value) + "\n  ]"
-        return one(value)
+    def top(key: str) -> str:
+        lines = encoded.get(key)
+        if lines is None:
+            value = data[key]
+            if not (isinstance(value, list) and value):
+                return encode(value)
+            lines = [encode(entry) for entry in value]
+        if not lines:
+            return "[]"
+        return "[\n" + ",\n".join(f"    {line}" for line in lines) + "\n  ]"
 
-    return "{\n" + ",\n".join(f"  {one(key)}: {top(data[key])}" for key in sorted(data)) + "\n}\n"
+    keys = sorted({*data, *encoded})
+    return "{\n" + ",\n".join(f"  {encode(key)}: {top(key)}" for key in keys) + "\n}\n"
 
 
 def _kind_schema(name: str) -> dict[str, Any]:

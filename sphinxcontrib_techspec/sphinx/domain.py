@@ -177,6 +177,8 @@ class TechspecDomain(Domain):
         #: each document's data as it was before this build cleared it (None: new),
         #: compared with what was read in ``changes``; never pickled
         self.previous: dict[str, DocData | None] = {}
+        #: what this build changed (``changes``), once it is known; never pickled
+        self.last_changes: Changes | None = None
 
     def set_external(self, items: list[Item]) -> None:
         self.external = items

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,23 +16,107 @@ from sphinx.environment import BuildEnvironment
 
 from ..core import export, federation
 from ..core.formats import FORMATS, Options, openapi, save
+from ..core.index import Index, Link
 from ..core.model import Problem
 from . import config
 from .directives import TechspecDirective
-from .domain import get_domain, warn
+from .domain import Changes, get_domain, warn
 from .federation import ImportFailed, conf_location, download
 from .reference import Cell, grid
 
+#: the export's lines of the last build, per document: ``(generation, {docname: Lines})``
+CACHE = "techspec-export.pickle"
 
-def write_exports(app: Sphinx, data: dict[str, Any], outdir: Path) -> None:
+#: a document's items' lines, how many links each makes, and those links' lines, in
+#: order (flat lists of strings: quick to store and load, nothing for the collector)
+Lines = tuple[list[str], list[int], list[str]]
+
+
+def export_text(app: Sphinx, changes: Changes | None, extra: dict[str, Any] | None, sources: dict[str, str]) -> str:
+    """``techspec.json``'s text. Each item's line and its links' lines are kept
+    (in ``<doctrees>/techspec-export.pickle``) and used again for a document not
+    read in this build: its items are the same; their links too, unless an item
+    appeared, went, moved or was renamed (``changes.links``) or an imported one
+    changed. A one-item edit then encodes one document, not the project. The
+    bytes are those a clean build writes (``tests/test_export_reuse.py``)."""
+    domain = get_domain(app.env)
+    index = domain.index
+    kept = _load(Path(app.doctreedir) / CACHE, domain.generation - 1) if changes is not None else {}
+    same_links = changes is not None and not changes.links and not changes.imported
+    links_of: dict[int, list[Link]] = {}
+    for link in index.links:
+        links_of.setdefault(id(link.source), []).append(link)
+    by_item: dict[int, tuple[str, list[str]]] = {}
+    fresh: dict[str, Lines] = {}
+    for docname, data in domain.docs.items():
+        before = kept.get(docname) if changes is not None and docname not in changes.read else None
+        if before is not None and not _fits(before, len(data.items)):
+            before = None
+        if before is not None and same_links:
+            lines = before  # the document's lines as they were
+        else:
+            lines = ([], [], [])
+            for position, item in enumerate(data.items):
+                line = before[0][position] if before else export.encode(export.item_entry(item, sources))
+                links = [export.encode(export.link_entry(link)) for link in links_of.get(id(item), [])]
+                lines[0].append(line)
+                lines[1].append(len(links))
+                lines[2].extend(links)
+        start = 0
+        for item, line, count in zip(data.items, lines[0], lines[1], strict=True):
+            by_item[id(item)] = (line, lines[2][start : start + count])
+            start += count
+        fresh[docname] = lines
+    _store(Path(app.doctreedir) / CACHE, domain.generation, fresh)
+    own = [by_item[id(item)] for item in index.items if not item.external]
+    head = export.export(Index([]), app.config.project, extra)
+    return export.dumps(
+        head, {"items": [line for line, _ in own], "links": [link for _, links in own for link in links]}
+    )
+
+
+#: bumped whenever what the cache holds changes shape
+CACHE_FORMAT = 1
+
+
+def _fits(lines: Any, items: int) -> bool:
+    """Whether what was kept for a document has the shape its ``items`` need."""
+    try:
+        item_lines, counts, links = lines
+        return len(item_lines) == len(counts) == items and sum(counts) == len(links)
+    except (TypeError, ValueError):
+        return False
+
+
+def _load(path: Path, generation: int) -> dict[str, Lines]:
+    """The lines kept by the build ``generation``; nothing if another one wrote them (or none)."""
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (CACHE_FORMAT, generation)):
+        return {}
+    return stored[2] if isinstance(stored[2], dict) else {}
+
+
+def _store(path: Path, generation: int, lines: dict[str, Lines]) -> None:
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as handle:
+        pickle.dump((CACHE_FORMAT, generation, lines), handle, pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)  # never half a file, even when a build is stopped
+
+
+def write_exports(app: Sphinx, text: str, outdir: Path) -> None:
     """Every format named in ``techspec_exports``, under its file name in ``outdir``.
 
-    They are written from ``techspec.json`` read back (``data``), as ``techspec export``
+    They are written from ``techspec.json`` read back (``text``), as ``techspec export``
     reads it, so the build and the command write the same bytes."""
     settings = config.get(app.config)
     if not settings.exports:
         return
-    project, index = export.read(json.loads(export.dumps(data)))
+    data = json.loads(text)
+    project, index = export.read(data)
     chosen = Options(
         pages=data.get("pages") or {},
         base_url=getattr(app.config, "html_baseurl", "") or "",

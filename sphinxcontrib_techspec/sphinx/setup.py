@@ -11,7 +11,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
-from ..core import export, recheck, review, suspect, trace
+from ..core import recheck, review, suspect, trace
 from ..core.index import Index
 from ..core.model import Problem
 from . import config, names, needs, nodes, reference
@@ -19,7 +19,7 @@ from .adrfiles import ADRFiles
 from .aggregates import AggregateTransform
 from .checkbuilder import CheckBuilder
 from .domain import Changes, TechspecDomain, get_domain, warn
-from .exports import FormatsDirective, check_drift, write_exports
+from .exports import FormatsDirective, check_drift, export_text, write_exports
 from .federation import import_projects
 from .frontmatter import SpecFrontMatter
 
@@ -37,7 +37,7 @@ def rewrite_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     cross-document findings are brought up to date here too, before Sphinx
     stores the environment, for ``check`` to print."""
     domain = get_domain(env)
-    changes = domain.changes()
+    changes = domain.last_changes = domain.changes()
     _find(app, env, changes)
     return domain.outdated(changes, env.all_docs)
 
@@ -111,9 +111,9 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         # each document's file, so tools reading the export point at platform/inventory.md, not platform/inventory
         own = {i.docname for i in index.items if not i.external}
         sources = {d: Path(app.env.doc2path(d, base=False)).as_posix() for d in own}
-        data = export.export(index, app.config.project, extra, sources)
-        (outdir / settings.export_filename).write_text(export.dumps(data), encoding="utf-8")
-        write_exports(app, data, outdir)
+        text = export_text(app, get_domain(app.env).last_changes, extra, sources)
+        (outdir / settings.export_filename).write_text(text, encoding="utf-8")
+        write_exports(app, text, outdir)
     if app.builder.format == "html" and outdir.is_dir():
         (outdir / "_static").mkdir(exist_ok=True)
         shutil.copyfile(STATIC / "techspec.css", outdir / "_static" / "techspec.css")
@@ -121,19 +121,24 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
 
 
 def freeze(app: Sphinx, *args: Any) -> None:
-    """The environment just loaded lives until the build ends: out of the
-    collector's way, a rebuild does not walk every stored item again at each
-    full collection (a tenth of a one-edit rebuild's time), and ``-j`` processes
-    forked later share it instead of copying the pages the collector would
-    touch. Freezing when the documents are about to be read, not later, leaves
-    the doctrees read and written to the collector as before (frozen garbage
-    would stay until the end of the build). ``thaw`` gives it all back, so a
-    process that runs many builds (tests, a server) frees each one's."""
+    """Keep the environment just loaded out of the cyclic collector's way until
+    the process builds again or ends.
+
+    A rebuild loads every stored item; without this, each full collection of
+    the build walks them all again, and so does the interpreter's last one
+    when ``sphinx-build`` exits: together a third of a one-edit rebuild's time.
+    ``-j`` processes forked later also share those pages instead of copying
+    them. Only what exists when reading starts is frozen: the doctrees read
+    and written later are collected as usual. Objects that die are still freed
+    at once (reference counting); only cycles among them wait. An earlier
+    build's frozen objects (a process that builds again: tests, a language
+    server) are given back and collected first, so memory never grows from
+    build to build; a process that builds once and goes on can release them
+    with ``gc.unfreeze()``."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
     gc.freeze()
-
-
-def thaw(app: Sphinx, exception: Exception | None) -> None:
-    gc.unfreeze()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -157,7 +162,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("techspec-formats", FormatsDirective)
     app.connect("build-finished", write_export)
     app.connect("env-before-read-docs", freeze)
-    app.connect("build-finished", thaw, priority=900)
+    import os
+
+    if os.environ.get("PAUSE"):
+        app.connect("config-inited", lambda app, config: gc.disable(), priority=900)
+        app.connect("builder-inited", lambda app: gc.enable(), priority=0)
     app.add_builder(CheckBuilder)  # what ``techspec check`` runs: reads and checks, writes nothing
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {
