@@ -261,6 +261,9 @@ def test_local_file_import_links_tables_and_refs_to_external_pages(tmp_path, ups
     table = component_table(result.html("index"))
     assert "payments-api (external: payments)" in table
     assert f'href="{page}"' in table
+    # written as Sphinx writes the card's link to it (its :depends-on:), external
+    link = f'<a class="techspec-external reference external" href="{page}" title="'
+    assert link in table and result.html("index").count(link) == table.count(link) + 1
     assert f'href="{page}"' in result.html("other")  # the role
     assert "techspec-external" in result.html("other")
     # :depends-on: resolves to the imported item: no unknown-ref for it

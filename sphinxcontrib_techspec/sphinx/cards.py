@@ -68,10 +68,10 @@ class Links:
         node += ref_text(ref)
         return node
 
-    def anchor_href(self, ref: Ref) -> tuple[str, str] | None:
-        """(href, title) of a cell's link, or None when it names nothing."""
+    def anchor_href(self, ref: Ref) -> tuple[str, str, bool] | None:
+        """(href, title, whether another project's) of a cell's link, or None when it names nothing."""
         item = self.resolve(ref)
-        return None if item is None else (self.href(item), item.title)
+        return None if item is None else (self.href(item), item.title, bool(item.external))
 
 
 def complete(card: techspec_item, links: Links) -> None:

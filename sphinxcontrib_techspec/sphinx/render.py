@@ -105,10 +105,11 @@ def html_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[Sequence[Cell]]],
     classes: Sequence[str],
-    href: Callable[[Ref], tuple[str, str] | None],
+    href: Callable[[Ref], tuple[str, str, bool] | None],
 ) -> str:
     """The same table as :func:`table`, as the HTML Sphinx writes for it; every
-    text escaped. A link that resolves to nothing is its text (the build warns)."""
+    text escaped. ``href``: a cell's (address, title, whether it is another
+    project's). A link that resolves to nothing is its text (the build warns)."""
 
     def cell(cells: Sequence[Cell]) -> str:
         out = []
@@ -119,9 +120,9 @@ def html_table(
                 if target is None:
                     out.append(text)
                 else:
-                    out.append(
-                        f'<a class="reference internal" href="{escape(target[0])}" title="{escape(target[1])}">{text}</a>'
-                    )
+                    # as Sphinx writes the reference node a card has for the same link
+                    kind = "techspec-external reference external" if target[2] else "reference internal"
+                    out.append(f'<a class="{kind}" href="{escape(target[0])}" title="{escape(target[1])}">{text}</a>')
             elif isinstance(value, Invalid):
                 out.append(f'<span class="techspec-invalid">{escape(value.text)}</span>')
             else:
