@@ -274,11 +274,18 @@ def test_the_stored_environment_is_frozen_until_the_next_build(tmp_path: Path) -
     # frozen during the rebuild (the stored items among them), and still after it
     frozen = [int(n) for n in (srcdir / "frozen.txt").read_text().split()]
     assert frozen[1] > frozen[0] and gc.get_freeze_count() > frozen[1] // 2
-    env = weakref.ref(app.env)
-    del app
-    gc.collect()
-    assert env() is not None  # a cycle frozen: kept until the next build (or gc.unfreeze())
-    # the next build gives the last one's objects back and collects them before freezing
+    # a cycle that dies after a build froze it waits for the next build, which gives
+    # the last one's objects back and collects them before freezing its own
+    class Cycle:
+        pass
+
+    cycle = Cycle()
+    cycle.me = cycle  # type: ignore[attr-defined]
+    dead = weakref.ref(cycle)
     rebuild()
-    assert env() is None
+    del cycle
+    gc.collect()
+    assert dead() is not None
+    rebuild()
+    assert dead() is None
     gc.unfreeze()

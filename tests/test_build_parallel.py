@@ -146,7 +146,8 @@ def test_parallel_writers_draw_the_cards(tmp_path: Path) -> None:
     terms = search_terms(parallel.outdir)
     # field labels and values of the cards (not only their IDs, which the object index has)
     assert {f"spec{n}" for n in range(SPECS)} <= terms["python"]
-    assert terms["103ms"] == {"spec3"}  # an SLO target, found on the page that declares it only
+    # an SLO target, found on the page that declares it only (stemmed "103ms" or "103m", by Sphinx version)
+    assert (terms.get("103ms") or terms["103m"]) == {"spec3"}
     assert "spec3" in terms["framework"] and "spec3" in terms["window"]
 
 
