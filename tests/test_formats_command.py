@@ -234,3 +234,18 @@ def test_a_reqif_time_that_is_no_date_time_is_bad_usage(example_docs: ExampleDoc
         main, ["export", "--format", "reqif", "--reqif-time", "yesterday", str(example_docs.outdir / "techspec.json"), "-o", str(out)]
     )
     assert result.exit_code == 2 and "is not a date and time" in result.stderr and not out.exists()
+
+
+def test_a_base_url_without_its_slash_is_a_folder_in_the_build_and_the_command(project) -> None:
+    """``html_baseurl = "https://docs.example.com/platform"`` links to pages under it, not beside it."""
+    src = project(SHOP)
+    built = build(src, techspec_exports=["backstage"], html_baseurl="https://docs.example.com/platform")
+    written = (built.outdir / "catalog-info.yaml").read_text()
+    assert "https://docs.example.com/platform/index.html#" in written
+    assert "https://docs.example.com/platformindex" not in written
+    result = CliRunner().invoke(
+        main,
+        ["export", "--format", "backstage", "--base-url", "https://docs.example.com/platform", str(built.outdir / "techspec.json"), "-o", "-"],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == written

@@ -125,7 +125,7 @@ def command(
         filter=filter_,
         sort=sort,
         pages=data.get("pages") or {},
-        base_url=base_url if not base_url or base_url.endswith("/") else base_url + "/",
+        base_url=base_url,
         openslo_queries=queries,
         reqif_time=reqif_time,
     )

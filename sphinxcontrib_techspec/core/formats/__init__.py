@@ -42,6 +42,11 @@ class Options:
     #: ``reqif``: the creation and last-change time written into the document
     reqif_time: str = "1970-01-01T00:00:00Z"
 
+    def __post_init__(self) -> None:
+        # a folder, however it is written (``html_baseurl`` is often given without the slash)
+        if self.base_url and not self.base_url.endswith("/"):
+            object.__setattr__(self, "base_url", self.base_url + "/")
+
 
 @dataclass
 class Written:
