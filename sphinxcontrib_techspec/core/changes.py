@@ -284,6 +284,11 @@ def _slo(name: str, old: Any, new: Any) -> tuple[str, str]:
         return (BREAKING, "the target was dropped") if old is not None else (COMPATIBLE, "a target was set")
     if old.get("unit") != new.get("unit") or (old.get("percentile") is None) != (new.get("percentile") is None):
         return BREAKING, "the target has another shape: consumers cannot hold it to the old one"
+    was, now = old.get("load"), new.get("load")
+    if now and (not was or was.get("unit") != now.get("unit")):
+        return BREAKING, "the target now holds only at a given load"
+    if was and now and (_number(now.get("value")) or 0) < (_number(was.get("value")) or 0):
+        return BREAKING, "the target holds at a lighter load (the objective is looser)"
     a, b = _number(old.get("value")), _number(new.get("value"))
     lower = str(old.get("comparator", "")).startswith(">")
     if lower != str(new.get("comparator", "")).startswith(">") or a is None or b is None:

@@ -162,11 +162,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("techspec-formats", FormatsDirective)
     app.connect("build-finished", write_export)
     app.connect("env-before-read-docs", freeze)
-    import os
-
-    if os.environ.get("PAUSE"):
-        app.connect("config-inited", lambda app, config: gc.disable(), priority=900)
-        app.connect("builder-inited", lambda app: gc.enable(), priority=0)
     app.add_builder(CheckBuilder)  # what ``techspec check`` runs: reads and checks, writes nothing
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {
