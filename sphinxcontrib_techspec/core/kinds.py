@@ -626,6 +626,10 @@ KINDS: dict[str, Kind] = {
 }
 
 
+#: the kinds traceability is made of (PRDs, requirements, specs, ADRs): those whose IDs
+#: are unique in the project; the matrix, the report's coverage and ReqIF's documents read them
+TRACED = frozenset(name for name, kind in KINDS.items() if kind.project_scoped)
+
 #: fields that claim something of their target: a pin on them is checked (core/suspect.py)
 PINNED_FIELDS = ("satisfies", "decided-by", "adrs")
 #: kinds such links point at that have no ``version``: they are pinned by fingerprint,

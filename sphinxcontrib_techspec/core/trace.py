@@ -220,6 +220,10 @@ def report(index: Index, specs: list[str] | None = None, prds: list[str] | None 
     return sections
 
 
+#: the kind of a matrix's rows, by its pivot (``:rows:``)
+MATRIX_ROWS = {"prd": "requirement", "spec": "spec", "adr": "adr"}
+
+
 def matrix(
     index: Index,
     rows: str,

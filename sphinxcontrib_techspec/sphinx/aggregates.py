@@ -16,9 +16,9 @@ from ..core.index import Index
 from ..core.kinds import KINDS
 from ..core.model import Item, Problem
 from ..core.present import Cell, Ref
+from ..core.trace import MATRIX_ROWS
 from . import reuse
 from .cards import Links, complete
-from .directives import MATRIX_ROWS
 from .domain import get_domain, warn
 from .nodes import techspec_aggregate, techspec_item
 from .render import cell_nodes, html_table, table

@@ -12,6 +12,7 @@ from sphinx.util.nodes import make_id
 from ..core.filters import FilterError, compile_filter, parse_sort
 from ..core.kinds import KINDS, Kind
 from ..core.model import Item, Problem, build_item, read_option_lines
+from ..core.trace import MATRIX_ROWS
 from ..core.values import ListOf, Text
 from .domain import get_domain, warn
 from .frontmatter import read_yaml_options
@@ -211,10 +212,6 @@ def _check_table(self: AggregateDirective, node: techspec_aggregate) -> None:
             )
         node["columns"] = [c for c in node["columns"] if c in valid]
     _check_filter(self, node, kind)
-
-
-#: the kind of a matrix's rows, by ``:rows:``
-MATRIX_ROWS = {"prd": "requirement", "spec": "spec", "adr": "adr"}
 
 
 def _check_matrix(self: AggregateDirective, node: techspec_aggregate) -> None:

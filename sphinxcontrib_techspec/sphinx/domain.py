@@ -26,7 +26,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from ..core.index import Index
-from ..core.kinds import KINDS
+from ..core.kinds import KINDS, TRACED
 from ..core.model import Item, Problem, split_target
 from ..core.recheck import targets
 from .nodes import techspec_aggregate
@@ -89,10 +89,6 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.content)
-
-
-#: the kinds the traceability matrix and the report's coverage read (with links to them)
-TRACED = frozenset({"prd", "requirement", "spec", "adr"})
 
 
 def content_view(item: Item) -> tuple[Any, ...]:

@@ -16,14 +16,14 @@ import re
 from xml.sax.saxutils import quoteattr
 
 from ..index import Index, Link
-from ..kinds import KINDS
+from ..kinds import KINDS, TRACED
 from ..model import Item, Problem
 from ..present import format_value
 from . import Format, Options, Written
 
 NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
-#: kinds that are always spec objects
-DOCUMENTS = ("prd", "requirement", "spec", "adr")
+#: kinds that are always spec objects: traceability's own (PRDs, requirements, specs, ADRs)
+DOCUMENTS = TRACED
 #: link fields that become relations between spec objects
 TRACE_FIELDS = ("satisfies", "decided-by", "prd", "adrs", "superseded-by", "supersedes", "related")
 STRING = "DT-STRING"
