@@ -172,5 +172,9 @@ def test_git_revisions_are_built_once(tmp_path: Path) -> None:
     listed = subprocess.run(["git", "worktree", "list"], cwd=repo, capture_output=True, text=True).stdout
     assert len(listed.strip().splitlines()) == 1
     refused(techspec("diff", "--git", "no-such-rev", "HEAD", "docs", "--cache-dir", str(cache), cwd=repo), "no-such-rev")
+    # a cache folder that cannot be made is one line and exit 2, not a traceback
+    (tmp_path / "a-file").write_text("")
+    blocked = str(tmp_path / "a-file" / "cache")
+    refused(techspec("diff", "--git", "HEAD~1", "HEAD", "docs", "--cache-dir", blocked, cwd=repo), "cannot use the cache folder")
     refused(techspec("diff", "--git", "HEAD~1", "HEAD", cwd=repo), "SOURCE_DIR")
     refused(techspec("diff", "--git", "HEAD~1", "HEAD", "nowhere", cwd=repo), "no conf.py")

@@ -22,7 +22,7 @@ import click
 
 from ..core.findings import REPORT_FORMATS, Finding
 from ..core.subtypes import SUBTYPES
-from .common import format_option, output_option, project_folder, user_cache, write_report
+from .common import cache_folder, format_option, output_option, project_folder, user_cache, write_report
 from .errors import fail, one_line
 
 RECORD = "techspec-check-findings-2.json"  # -2: earlier records kept export findings as stale
@@ -150,11 +150,7 @@ def command(
         fail("missing SOURCE_DIR, the folder of the Sphinx project's conf.py")
     src = project_folder(source_dir)
     failing = parse_fail_on(fail_on)
-    cache = Path(cache_dir) if cache_dir else default_cache(src)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        fail(f"cannot use the cache folder {cache}: {error.strerror or error}")
+    cache = cache_folder(cache_dir, default_cache(src))
     try:
         with contextlib.redirect_stdout(sys.stderr):
             findings = run_checks(src.resolve(), cache, fresh)

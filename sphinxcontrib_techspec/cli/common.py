@@ -27,6 +27,16 @@ def user_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "techspec"
 
 
+def cache_folder(given: str | None, default: Path) -> Path:
+    """``--cache-dir`` (or ``default``), created; exit 2 with one line when it cannot be."""
+    cache = Path(given) if given else default
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"cannot use the cache folder {cache}: {error.strerror or error}")
+    return cache
+
+
 def format_option(formats: Iterable[str], help: str) -> Callable[[_Command], _Command]:
     """``-f/--format``, one of the command's registry of writers (the first is the default)."""
     names = list(formats)

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import click
 
+from .. import __version__
 from ..core import changes, export
 from ..core.federation import decode
 from ..core.index import Index
-from .common import format_option, output_option, project_folder, user_cache, write_report
+from .common import cache_folder, format_option, output_option, project_folder, user_cache, write_report
 from .errors import fail
 
 
@@ -46,7 +47,8 @@ def build_revision(source_dir: Path, revision: str, cache: Path) -> Path:
         source_dir, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", what=f"revision {revision!r}"
     ).strip()
     relative = Path(source_dir).resolve().relative_to(Path(top).resolve())
-    key = hashlib.sha256(f"{Path(top).resolve()}:{commit}:{relative}".encode()).hexdigest()[:16]
+    # this version's export of that commit: an upgrade builds it again
+    key = hashlib.sha256(f"{Path(top).resolve()}:{commit}:{relative}:{__version__}".encode()).hexdigest()[:16]
     target = cache / key / "techspec.json"
     if target.is_file():
         return target
@@ -159,7 +161,7 @@ def command(
         if source_dir is None:
             fail("--git needs SOURCE_DIR, the folder of the project's conf.py")
         src = project_folder(source_dir)
-        cache = Path(cache_dir) if cache_dir else user_cache() / "diff"
+        cache = cache_folder(cache_dir, user_cache() / "diff")
         old_path, new_path = str(build_revision(src, old, cache)), str(build_revision(src, new, cache))
     else:
         if source_dir is not None:
