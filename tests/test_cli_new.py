@@ -174,9 +174,18 @@ def test_bad_input_is_refused_in_one_line(tmp_path: Path) -> None:
     refused(techspec("new", "adr", "Broken", cwd=tmp_path), "cannot read", "conf.py")
     refused(techspec("new", "adr", "Lost", "--dir", str(tmp_path / "adr"), "--supersedes", "4"), "no ADR 4")
     refused(techspec("new", "adr", "!!!", "--dir", str(tmp_path / "adr")), "no letters")
-    assert techspec("new", "spec", "x", cwd=tmp_path).code == 0
+    spec = tmp_path / "spec-x.md"
+    made = techspec("new", "spec", "x", cwd=tmp_path)
+    assert made.code == 0, made.err
+    assert made.out.strip() == "spec-x.md" and spec.is_file()
+    written = spec.read_text(encoding="utf-8")
+    assert written == techspec("new", "spec", "x", "-o", "-", cwd=tmp_path).out and "SPEC-X" in written
+    spec.write_text("edited by hand\n", encoding="utf-8")
     refused(techspec("new", "spec", "x", cwd=tmp_path), "exists", "--force")
-    assert techspec("new", "spec", "x", "--force", cwd=tmp_path).code == 0
+    assert spec.read_text(encoding="utf-8") == "edited by hand\n"  # refused, and left alone
+    forced = techspec("new", "spec", "x", "--force", cwd=tmp_path)
+    assert forced.code == 0, forced.err
+    assert spec.read_text(encoding="utf-8") == written  # the template's text again
     refused(techspec("new", "thing", "x", cwd=tmp_path), "No such command")
 
 

@@ -373,14 +373,55 @@ def test_random_token_filters_raise_only_filter_error(case: tuple[str, str]) -> 
         assert compiled(item) in (True, False)
 
 
+@st.composite
+def any_texts(draw: st.DrawFn) -> tuple[str, str]:
+    """Any text at all, or text of a sort order's or a filter's shape (so that some of it parses)."""
+    kind = draw(st.sampled_from(sorted(SAMPLES)))
+    entry = st.tuples(
+        st.sampled_from(["", "-", "+", " - ", "--"]),
+        st.one_of(st.sampled_from(fields_of(kind)), st.text(max_size=4)),
+        st.sampled_from(["", " asc", " DESC", " desc", " down", "  Asc "]),
+    ).map("".join)
+    sort_shaped = st.lists(entry, max_size=4).map(lambda entries: ",".join(entries))
+    filter_shaped = st.tuples(
+        st.sampled_from(["", " ", "\t"]),
+        st.sampled_from(fields_of(kind)),
+        st.sampled_from([" == ", " != ", " < ", " >= ", " contains ", " matches ", " "]),
+        st.sampled_from(LITERALS),
+        st.sampled_from(["", " ", "\n"]),
+    ).map("".join)
+    return kind, draw(st.one_of(st.text(max_size=40), sort_shaped, filter_shaped))
+
+
 @SETTINGS
-@given(st.sampled_from(sorted(SAMPLES)), st.text(max_size=40))
-def test_any_text_raises_only_filter_error(kind: str, text: str) -> None:
-    for parse in (compile_filter, parse_sort):
-        try:
-            parse(kind, text)
-        except FilterError:
-            pass
+@given(any_texts())
+def test_any_text_raises_only_filter_error(case: tuple[str, str]) -> None:
+    """Any text either is refused with a FilterError that says why, or reads as what it says."""
+    kind, text = case
+    try:
+        compiled = compile_filter(kind, text)
+    except FilterError as error:
+        assert str(error).strip()
+    else:
+        assert (compiled.kind, compiled.text) == (kind, text)
+        for item in SAMPLES[kind]:
+            assert compiled(item) in (True, False)
+    try:
+        keys = parse_sort(kind, text)
+    except FilterError as error:
+        assert str(error).strip()
+        return
+    # one key per comma-separated entry, each a field of the kind named (in any case) by its entry,
+    # descending exactly when the entry says so
+    entries = [e.strip() for e in text.split(",")]
+    assert len(keys) == len(entries)
+    for key, entry in zip(keys, entries, strict=True):
+        assert key.field.name in field_names(kind)
+        assert key.field.name in entry.lower()
+        assert key.descending is (entry.startswith("-") or entry.split()[-1].lower() == "desc")
+    # and the order written back in its plainest form reads as the same order
+    plain = ", ".join(f"{'-' if key.descending else ''}{key.field.name}" for key in keys)
+    assert [(k.field.name, k.descending) for k in parse_sort(kind, plain)] == [(k.field.name, k.descending) for k in keys]
 
 
 @SETTINGS

@@ -3,6 +3,7 @@ with the same services, indicators, objectives and windows as the specs say."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from conftest import ExampleDocs, build
@@ -24,12 +25,41 @@ def test_every_document_of_the_example_passes_the_openslo_schemas(example_docs: 
         assert [e.message for e in validator.iter_errors(doc)] == [], doc["metadata"]["name"]
 
 
+def slo_schema_errors(doc: dict) -> set[tuple[str, tuple[str | int, ...]]]:
+    """(keyword, path) of each error the SLO schema finds in ``doc``.
+
+    The root schema is a oneOf over the kinds, so a wrong SLO gives one error whose context
+    holds every branch's errors; the SLO's branch is the one whose ``kind`` matched."""
+    errors = list(openslo_validator().iter_errors(doc))
+    if not errors:
+        return set()
+    [root] = errors
+    assert root.validator == "oneOf", root.message
+    branches: dict[object, list] = {}
+    for error in root.context or []:
+        branches.setdefault(error.relative_schema_path[0], []).append(error)
+    [slo] = [b for b in branches.values() if not any(e.validator == "const" and list(e.path) == ["kind"] for e in b)]
+    return {(e.validator, tuple(e.absolute_path)) for e in slo}
+
+
 def test_the_schemas_do_reject_a_wrong_document(example_docs: ExampleDocs) -> None:
-    """The validator is no rubber stamp: a target of 1.5 and a bad duration fail."""
-    doc = documents((example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8"))[("SLO", "checkout-availability-30d")]
-    doc["spec"]["objectives"][0]["target"] = 1.5
-    doc["spec"]["timeWindow"][0]["duration"] = "30s"
-    assert len(list(openslo_validator().iter_errors(doc))) >= 1
+    """The validator is no rubber stamp: a target of 1.5 and a bad duration each fail, where planted."""
+    original = documents((example_docs.outdir / "openslo.yaml").read_text(encoding="utf-8"))[("SLO", "checkout-availability-30d")]
+    target = ("exclusiveMaximum", ("spec", "objectives", 0, "target"))
+    duration = ("pattern", ("spec", "timeWindow", 0, "duration"))
+    assert slo_schema_errors(original) == set()
+
+    def planted(target_value: object = None, duration_value: object = None) -> set[tuple[str, tuple[str | int, ...]]]:
+        doc = copy.deepcopy(original)
+        if target_value is not None:
+            doc["spec"]["objectives"][0]["target"] = target_value
+        if duration_value is not None:
+            doc["spec"]["timeWindow"][0]["duration"] = duration_value
+        return slo_schema_errors(doc)
+
+    assert planted(target_value=1.5) == {target}
+    assert planted(duration_value="30s") == {duration}
+    assert planted(target_value=1.5, duration_value="30s") == {target, duration}
 
 
 def test_read_back_counts_and_links_match_the_specs(example_docs: ExampleDocs) -> None:
