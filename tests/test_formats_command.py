@@ -249,3 +249,22 @@ def test_a_base_url_without_its_slash_is_a_folder_in_the_build_and_the_command(p
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == written
+
+
+def test_spec_takes_a_comma_separated_list_as_spec_does(example_docs: ExampleDocs) -> None:
+    # the docs say --spec takes the specs "as :spec: does": comma-separated, and it may also be repeated
+    args = ["export", "--format", "csv", "--kind", "slo", "--columns", "id", str(example_docs.outdir / "techspec.json"), "-o", "-"]
+
+    def ids(*spec_args: str) -> list[str]:
+        result = CliRunner().invoke(main, [*args, *spec_args])
+        assert result.exit_code == 0, result.output
+        return [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
+
+    one = ids("--spec", "SPEC-PAYMENTS")
+    repeated = ids("--spec", "SPEC-PAYMENTS", "--spec", "SPEC-NOTIFICATIONS")
+    assert ids("--spec", "SPEC-PAYMENTS,SPEC-NOTIFICATIONS") == repeated
+    assert ids("--spec", " SPEC-PAYMENTS , ,SPEC-NOTIFICATIONS,") == repeated
+    assert ids("--spec", "SPEC-PAYMENTS,SPEC-NOTIFICATIONS", "--spec", "SPEC-CHECKOUT") == ids(
+        "--spec", "SPEC-PAYMENTS", "--spec", "SPEC-NOTIFICATIONS", "--spec", "SPEC-CHECKOUT"
+    )
+    assert one and set(one) < set(repeated)

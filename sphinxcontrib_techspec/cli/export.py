@@ -42,9 +42,9 @@ def _load(path: str, what: str) -> Any:
 @click.option(
     "--spec",
     "specs",
-    metavar="SPEC",
+    metavar="SPEC,...",
     multiple=True,
-    help="csv, xlsx: only the items of this spec (repeatable), as :spec:.",
+    help="csv, xlsx: only the items of these specs, comma-separated (as :spec:) or repeated.",
 )
 @click.option(
     "--filter", "filter_", metavar="FILTER", help="csv, xlsx: with --kind, techspec-table's :filter: (target >= 99.9%)."
@@ -92,12 +92,14 @@ def command(
       techspec export --format csv --kind slo _build/html/techspec.json -o -
 
     Exit status: 0 written, 2 bad usage or unreadable input."""
+    # each --spec is a comma-separated list, as :spec: is; repeating it adds to the list
+    spec_ids = [s.strip() for value in specs for s in value.split(",") if s.strip()]
     if (filter_ or sort) and not kind:
         fail("--filter and --sort need --kind: each kind has its own fields")
     table_options = (
         ("--kind", kind),
         ("--columns", columns),
-        ("--spec", specs),
+        ("--spec", spec_ids),
         ("--filter", filter_),
         ("--sort", sort),
     )
@@ -121,7 +123,7 @@ def command(
     options = Options(
         kind=kind,
         columns=[c.strip() for c in columns.split(",") if c.strip()] if columns else None,
-        specs=list(specs) or None,
+        specs=spec_ids or None,
         filter=filter_,
         sort=sort,
         pages=data.get("pages") or {},

@@ -56,7 +56,9 @@ SUBTYPES: dict[str, str] = {
     "constrained), or a latency threshold of zero.",
     "tiny-error-budget": "An availability SLO whose error budget is under 60 seconds of full outage over its window.",
     # configuration and environment
-    "config": "A ``techspec_*`` configuration value has the wrong type; the default is used.",
+    "config": "A ``techspec_*`` configuration value has the wrong type (the default is used); "
+    "``techspec_exports`` names an unknown format (it is skipped, the other formats are written); or "
+    "``techspec_directive_prefix`` does not make valid directive names (no prefixed names are registered).",
     "needs": "With sphinx-needs loaded: an item's need ID (``TS_<KIND>_...``) is already taken, or sphinx-needs "
     "refuses the need (e.g. ``needs_id_regex``), so the item is not a need.",
     "import": "An export named in ``techspec_projects`` could not be read (unreachable, too slow, too large, "
