@@ -38,8 +38,8 @@ def objective(item: Item) -> tuple[dict[str, Any] | None, str | None]:
         return None, "it has no valid :target:"
     shown = item.declaration.shown["target"].parser.format(target)
     if target["unit"] == "%":
-        budget = target["value"] if target["comparator"] in ("<", "<=") else 100 - target["value"]
-        share = round(1 - budget / 100, 9)
+        # the share of events allowed to fail: the kind's own derived value
+        share = round(1 - item.fields.get("error-budget-percent", 100) / 100, 9)
         if not 0 <= share < 1:
             return None, f"its target {shown!r} leaves no error budget, which OpenSLO cannot express"
         return {"displayName": shown, "target": share}, None
