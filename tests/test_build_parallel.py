@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import build, write_project
+from conftest import BASE_CONF, build, write_project
 from sphinx.util.console import nocolor
 from test_build_incremental import main_body
 
@@ -168,3 +168,55 @@ def test_html_pages_are_prepared_with_cards_left_to_the_writer(tmp_path: Path) -
     assert words.astext() == "Component svc-3 Framework Python Depends on SPEC-2::svc-2 Satisfies REQ-0"
     # the written page has no trace of the words node
     assert "Framework Python Satisfies" not in result.html("spec3")
+
+
+FORK_PROBE = '''
+import gc
+import os
+from pathlib import Path
+
+
+def setup(app):
+    def page(app, pagename, templatename, context, doctree):
+        if doctree is None:
+            return
+        # frozen objects are in no generation gc.get_objects() lists
+        frozen = not any(o is doctree for o in gc.get_objects())
+        with open(Path(app.srcdir) / "pages.txt", "a") as out:
+            out.write(f"{pagename} {os.getpid()} {int(frozen)}\\n")
+
+    app.connect("html-page-context", page)
+'''
+
+
+def test_writer_processes_freeze_what_they_inherit(tmp_path: Path) -> None:
+    """A ``-j`` writer process freezes, as it starts, what it inherits from the
+    main process: the pages it writes, prepared there, are out of its collector's
+    way; the page the main process writes itself is not frozen there; nothing
+    forked after the build freezes."""
+    import os
+
+    conf = BASE_CONF + 'import sys\nsys.path.insert(0, __file__.rpartition("/")[0])\nextensions.append("fork_probe")\n'
+    srcdir = write_project(tmp_path / "p", {**FILES, "fork_probe.py": FORK_PROBE}, conf)
+    result = build(srcdir, parallel=2)
+    lines = [line.split() for line in (srcdir / "pages.txt").read_text().splitlines()]
+    pages = {name: (int(pid), frozen == "1") for name, pid, frozen in lines}
+    assert set(pages) >= {"index", "overview", *(f"spec{n}" for n in range(SPECS))}
+    # Sphinx writes the first page in the main process, the rest in a writer
+    assert pages["index"] == (os.getpid(), False)
+    written = {name: v for name, v in pages.items() if name != "index" and v[0] != os.getpid()}
+    assert {f"spec{n}" for n in range(SPECS)} <= set(written)
+    assert all(frozen for _pid, frozen in written.values())
+    assert "svc-3" in result.html("spec3")
+    # a process forked after the build (the suite's helper thawed this one) freezes nothing
+    import gc
+
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports and leaves at once
+        os.write(write, str(gc.get_freeze_count()).encode())
+        os._exit(0)
+    os.close(write)
+    count = int(os.read(read, 64))
+    os.waitpid(child, 0)
+    assert count == gc.get_freeze_count() == 0

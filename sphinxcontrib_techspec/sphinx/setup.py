@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -134,11 +135,43 @@ def freeze(app: Sphinx, *args: Any) -> None:
     build's frozen objects (a process that builds again: tests, a language
     server) are given back and collected first, so memory never grows from
     build to build; a process that builds once and goes on can release them
-    with ``gc.unfreeze()``."""
+    with ``gc.unfreeze()``.
+
+    The ``-j`` processes Sphinx forks during the build freeze, as they start,
+    everything they inherit (:func:`_freeze_inherited`)."""
     if gc.get_freeze_count():
         gc.unfreeze()
         gc.collect()
     gc.freeze()
+    global _building
+    if _building is None:
+        os.register_at_fork(after_in_child=_freeze_inherited)
+    _building = True
+
+
+#: whether a build is under way in this process (None: no fork hook registered yet)
+_building: bool | None = None
+
+
+def _freeze_inherited() -> None:
+    """In a process forked during a build (Sphinx's ``-j`` readers and writers):
+    keep what it inherits out of its collector's way.
+
+    A writer inherits every page the main process has prepared and not yet
+    handed over, and the main process runs ahead of it; each of the writer's
+    full collections walked all of them, writing to every page of that memory
+    as it went (so copying it). The writer's own objects are collected as
+    usual; it ends with its chunk of pages. This is what the ``gc`` module's
+    documentation advises for a process that forks without exec."""
+    if _building:
+        gc.freeze()
+
+
+def end_build(app: Sphinx, exception: Exception | None) -> None:
+    """Processes forked after the build are none of ours."""
+    global _building
+    if _building:
+        _building = False
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -162,6 +195,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("techspec-formats", FormatsDirective)
     app.connect("build-finished", write_export)
     app.connect("env-before-read-docs", freeze)
+    app.connect("build-finished", end_build)
     app.add_builder(CheckBuilder)  # what ``techspec check`` runs: reads and checks, writes nothing
     needs.setup(app)  # the sphinx-needs bridge; idle unless sphinx_needs is loaded
     return {
