@@ -179,3 +179,24 @@ def test_a_spec_belongs_to_itself_and_every_other_item_to_its_spec() -> None:
     assert index.of_kind("spec", ["SPEC-A"]) == [spec]
     assert index.of_kind("slo", ["SPEC-A"]) == [slo]
     assert index.of_kind("component", ["SPEC-A"]) == []
+
+
+def test_the_component_an_item_sits_on_and_what_each_component_serves() -> None:
+    """``component_of`` resolves an item's ``:component:`` as any link does (same
+    spec first); ``served`` lists each component's endpoints, by its key, and
+    ``links_from`` each item's own links."""
+    api_a = make("component", "api", "A")
+    api_b = make("component", "api", "B")
+    get = make("api-endpoint", "GET /x", "A", {"component": "api"})
+    put = make("api-endpoint", "PUT /x", "A", {"component": "B::api"})
+    lost = make("api-endpoint", "GET /lost", "A", {"component": "nowhere"})
+    bare = make("api-endpoint", "GET /bare", "A")
+    slo = make("slo", "fast", "B", {"component": "api"})
+    index = Index([api_a, api_b, get, put, lost, bare, slo])
+    assert index.component_of(get) is api_a
+    assert index.component_of(put) is api_b
+    assert index.component_of(slo) is api_b
+    assert index.component_of(lost) is None and index.component_of(bare) is None
+    assert dict(index.served) == {api_a.key: [get], api_b.key: [put]}
+    assert [(link.field, link.item) for link in index.links_from[slo.key]] == [("component", api_b)]
+    assert index.links_from.get(api_a.key, []) == []

@@ -105,6 +105,21 @@ class Index:
             return Resolution(found, "ok", (found,)) if found else Resolution(None, "unknown")
         return Resolution(group[0], "ok", tuple(group))
 
+    def component_of(self, item: Item) -> Item | None:
+        """The component an item sits on (its ``:component:``), when that names one."""
+        name = item.fields.get("component")
+        return self.resolve("component", name, item.spec).item if name else None
+
+    @cached_property
+    def served(self) -> dict[tuple[str, str | None, str], list[Item]]:
+        """Each component's API endpoints (by the component's key), in index order."""
+        out: dict[tuple[str, str | None, str], list[Item]] = defaultdict(list)
+        for endpoint in self.of_kind("api-endpoint"):
+            component = self.component_of(endpoint)
+            if component is not None:
+                out[component.key].append(endpoint)
+        return out
+
     @cached_property
     def links(self) -> list[Link]:
         out = []
@@ -119,6 +134,14 @@ class Index:
         for link in self.links:
             if link.item is not None:
                 out[link.item.key].append(link)
+        return out
+
+    @cached_property
+    def links_from(self) -> dict[tuple[str, str | None, str], list[Link]]:
+        """Each item's own links, by its key."""
+        out: dict[tuple[str, str | None, str], list[Link]] = defaultdict(list)
+        for link in self.links:
+            out[link.source.key].append(link)
         return out
 
     def duplicates(self) -> list[list[Item]]:

@@ -93,7 +93,7 @@ def _component_key(index: Index, item: Item) -> tuple[Any, ...] | None:
     name = item.fields.get("component")
     if not name:
         return None
-    resolved = index.resolve("component", name, item.spec).item
+    resolved = index.component_of(item)
     return resolved.key if resolved is not None else ("component", item.spec, name)
 
 

@@ -45,7 +45,6 @@ def write(index: Index, project: str, options: Options) -> Written:
     specs = {s.id: s for s in index.of_kind("spec")}
     components = index.of_kind("component")
     interfaces = index.of_kind("service-interface")
-    endpoints = index.of_kind("api-endpoint")
     entity_names = names([*components, *interfaces, *specs.values()])
 
     def owner_of(item: Item) -> str | None:
@@ -53,25 +52,20 @@ def write(index: Index, project: str, options: Options) -> Written:
         owner = item.fields.get("owner") or (spec.fields.get("owner") if spec else None)
         return f"group:default/{slug(owner)}" if owner else None
 
-    def component_of(item: Item) -> Item | None:
-        return (
-            index.resolve("component", item.fields["component"], item.spec).item if "component" in item.fields else None
-        )
-
     # components owning tables are databases: Resources, not Components
-    databases = {c.key for t in index.of_kind("db-table") if (c := component_of(t)) is not None}
+    databases = {c.key for t in index.of_kind("db-table") if (c := index.component_of(t)) is not None}
     # the APIs each component provides: its endpoints as one API, and its service interfaces
     provided: dict[tuple[str, str | None, str], list[str]] = {}
     apis: list[tuple[str, Item, str, str]] = []
     for component in components:
-        served = [e for e in endpoints if component_of(e) is component]
+        served = [e for e in index.served.get(component.key, []) if index.component_of(e) is component]
         if served:
             name = slug(f"{entity_names[component.key]}-http")
             provided.setdefault(component.key, []).append(f"api:default/{name}")
             skeleton = document(index, served, f"{component.title} HTTP API", _version(specs, component), options)
             apis.append((name, component, "openapi", dump_yaml([skeleton])))
     for interface in interfaces:
-        implementer = component_of(interface)
+        implementer = index.component_of(interface)
         name = entity_names[interface.key]
         if implementer is not None:
             provided.setdefault(implementer.key, []).append(f"api:default/{name}")
@@ -100,7 +94,7 @@ def write(index: Index, project: str, options: Options) -> Written:
         if home is not None and owner_of(home) is not None:
             body["system"] = f"system:default/{entity_names[home.key]}"
         depends, consumes = [], []
-        for link in index.links:
+        for link in index.links_from.get(component.key, []):
             if link.source is component and link.field == "depends-on" and link.item is not None:
                 target = link.item
                 if owner_of(target) is None:

@@ -267,9 +267,4 @@ def scope(index: Index, key: str) -> tuple[Item, list[Item]]:
     if resolution.status == "ambiguous":
         where = ", ".join(sorted(str(c.spec) for c in resolution.candidates))
         raise ValueError(f"component {key!r} exists in several specs ({where}); write SPEC::{key}")
-    served = [
-        e
-        for e in index.of_kind("api-endpoint")
-        if "component" in e.fields and index.resolve("component", e.fields["component"], e.spec).item is component
-    ]
-    return component, served
+    return component, index.served.get(component.key, [])

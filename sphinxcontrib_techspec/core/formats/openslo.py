@@ -109,9 +109,7 @@ def write(index: Index, project: str, options: Options) -> Written:
         if why or goal is None or sli is None or shorthand is None:
             problems.append(problem(slo, f"left out of the OpenSLO export: {why or 'it has no objective'}"))
             continue
-        owner = (
-            index.resolve("component", slo.fields["component"], slo.spec).item if "component" in slo.fields else None
-        )
+        owner = index.component_of(slo)
         # an SLO of no (known) component belongs to its spec's service
         service = owner or (index.get("spec", slo.spec) if slo.spec else None)
         if service is None:
