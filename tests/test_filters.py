@@ -620,6 +620,10 @@ def test_filtered_tables_in_rst_and_myst(tmp_path: Path) -> None:
     ]
     assert "'99%' fits no value of window" in result.warnings
     assert "slo has no field 'colour' (fields: id, spec, title, docname, sli, target, window" in result.warnings
+    # the warning the Aggregates guide shows is the one the build prints, word for word
+    guide = (Path(__file__).parent.parent / "example_docs" / "guide" / "aggregates.md").read_text(encoding="utf-8")
+    (shown,) = [line for line in guide.splitlines() if "WARNING: techspec-table: :filter: 'window >= 99%'" in line]
+    assert shown.partition(" WARNING: ")[2] in result.warnings
 
 
 def test_filtered_table_follows_an_incremental_edit(tmp_path: Path) -> None:

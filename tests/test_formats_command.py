@@ -216,10 +216,10 @@ def test_filter_sort_and_spec_are_the_tables_own(example_docs: ExampleDocs, tmp_
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "slo", "--filter", "window >= 99%"], "the filter cannot be used: '99%' fits no value of window"),
-        (["--kind", "slo", "--sort", "colour"], "the sort order cannot be used"),
+        (["--kind", "slo", "--filter", "window >= 99%"], ":filter: 'window >= 99%' for slo: '99%' fits no value of window"),
+        (["--kind", "slo", "--sort", "colour"], ":sort: 'colour' for slo:"),
         (["--filter", "window >= 1d"], "--filter and --sort need --kind"),
-        (["--kind", "slo", "--columns", "id,colour"], "unknown column(s) colour"),
+        (["--kind", "slo", "--columns", "id,colour"], "no column 'colour' for slo (valid: "),
     ],
 )
 def test_a_table_option_that_cannot_be_used_is_bad_usage(example_docs: ExampleDocs, args: list[str], message: str) -> None:

@@ -6,14 +6,15 @@ about docutils.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .filters import Filter, SortKey, sort_items
+from .filters import Filter, FilterError, SortKey, compile_filter, parse_sort, sort_items
 from .index import Index
 from .kinds import FINGERPRINT_PINNED, KINDS, SECTIONS, Field
-from .model import Item
+from .model import Item, Problem
 from .values import Records
 
 
@@ -185,6 +186,50 @@ def table(
 def valid_columns(kind: str) -> list[str]:
     declaration = KINDS[kind]
     return [*META_COLUMNS, *(f.name for f in declaration.fields), *(f.name for f in declaration.derived_fields)]
+
+
+@dataclass
+class Query:
+    """A table's options, checked against its kind: what ``techspec-table`` (and
+    the matrix, for its :filter: and :sort:) and the CSV and XLSX exports use."""
+
+    kind: str
+    #: the columns asked for that exist (None: the kind's default columns)
+    columns: list[str] | None = None
+    where: Filter | None = None
+    order: tuple[SortKey, ...] = ()
+    #: what was wrong, each naming the kind (the caller says where it is)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    #: the option refused (``kind``, ``filter`` or ``sort``): such a table shows no rows
+    refused: str | None = None
+
+
+def query(kind: str, columns: Sequence[str] | None = None, where: str | None = None, order: str | None = None) -> Query:
+    """Check a table's kind, columns, filter and sort order (parsed once: cached)."""
+    out = Query(kind)
+    if kind not in KINDS:
+        out.problems.append(Problem("bad-value", f"{kind!r} is not a kind (one of: {', '.join(KINDS)})"))
+        out.refused = "kind"
+        return out
+    if columns:
+        valid = valid_columns(kind)
+        bad = [c for c in columns if c not in valid]
+        if bad:
+            names = ", ".join(map(repr, bad))
+            out.problems.append(Problem("bad-value", f"no column {names} for {kind} (valid: {', '.join(valid)})"))
+        out.columns = [c for c in columns if c in valid] or None
+    for option, subtype, text in (("filter", "bad-filter", where), ("sort", "bad-sort", order)):
+        if not text:
+            continue
+        try:
+            if option == "filter":
+                out.where = compile_filter(kind, text)
+            else:
+                out.order = parse_sort(kind, text)
+        except FilterError as error:
+            out.problems.append(Problem(subtype, f":{option}: {text!r} for {kind}: {error}"))
+            out.refused = out.refused or option
+    return out
 
 
 def spec_summary(index: Index, spec: str) -> list[tuple[str, list[tuple[str, list[Item]]]]]:

@@ -9,9 +9,9 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
-from ..core.filters import FilterError, compile_filter, parse_sort
-from ..core.kinds import KINDS, Kind
+from ..core.kinds import Kind
 from ..core.model import Item, Problem, build_item, read_option_lines
+from ..core.present import query
 from ..core.trace import MATRIX_ROWS
 from ..core.values import ListOf, Text
 from .domain import get_domain, warn
@@ -196,22 +196,7 @@ def aggregate_directive(name: str, declared: dict[str, bool], check: Any = None)
 
 
 def _check_table(self: AggregateDirective, node: techspec_aggregate) -> None:
-    from ..core.present import valid_columns
-
-    kind = node["argument"]
-    if kind not in KINDS:
-        self.warn("bad-value", f"techspec-table: {kind!r} is not a kind (one of: {', '.join(KINDS)})")
-        return
-    if "columns" in node:
-        valid = valid_columns(kind)
-        bad = [c for c in node["columns"] if c not in valid]
-        if bad:
-            self.warn(
-                "bad-value",
-                f"techspec-table: no column {', '.join(map(repr, bad))} for {kind} (valid: {', '.join(valid)})",
-            )
-        node["columns"] = [c for c in node["columns"] if c in valid]
-    _check_filter(self, node, kind)
+    _check_query(self, node, node["argument"])
 
 
 def _check_matrix(self: AggregateDirective, node: techspec_aggregate) -> None:
@@ -219,21 +204,21 @@ def _check_matrix(self: AggregateDirective, node: techspec_aggregate) -> None:
     if rows not in MATRIX_ROWS:
         self.warn("bad-value", f"{self.name}: :rows: {rows!r} is not one of {', '.join(MATRIX_ROWS)}")
         node["rows"] = rows = "prd"
-    _check_filter(self, node, MATRIX_ROWS[rows])
+    _check_query(self, node, MATRIX_ROWS[rows])
 
 
-def _check_filter(self: AggregateDirective, node: techspec_aggregate, kind: str) -> None:
-    """``:filter:`` and ``:sort:`` are parsed against the kind here, once, so a
-    mistake is reported at the directive; the aggregate then shows no rows
-    (``techspec_invalid``) rather than rows the author did not ask for."""
-    for option, subtype, compile_ in (("filter", "bad-filter", compile_filter), ("sort", "bad-sort", parse_sort)):
-        if option not in node:
-            continue
-        try:
-            compile_(kind, node[option])
-        except FilterError as error:
-            self.warn(subtype, f"{self.name}: :{option}: {node[option]!r}: {error}")
-            node["techspec_invalid"] = option
+def _check_query(self: AggregateDirective, node: techspec_aggregate, kind: str) -> None:
+    """The kind, ``:columns:``, ``:filter:`` and ``:sort:`` are checked here, once
+    (``present.query``), so a mistake is reported at the directive: an unknown
+    column is dropped; a refused filter or sort order leaves the aggregate with
+    no rows (``techspec_invalid``) rather than rows the author did not ask for."""
+    checked = query(kind, node.get("columns"), node.get("filter"), node.get("sort"))
+    for problem in checked.problems:
+        self.warn(problem.subtype, f"{self.name}: {problem.message}")
+    if "columns" in node:
+        node["columns"] = checked.columns or []
+    if checked.refused in ("filter", "sort"):
+        node["techspec_invalid"] = checked.refused
 
 
 def _check_changes(self: AggregateDirective, node: techspec_aggregate) -> None:

@@ -15,11 +15,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from ..filters import FilterError, compile_filter, parse_sort
 from ..index import Index
 from ..kinds import KINDS
 from ..model import Problem
-from ..present import Cell, Invalid, Ref, table, valid_columns
+from ..present import Cell, Invalid, Ref, query, table
 from . import Format, Options, Written
 from .common import page_url
 
@@ -46,33 +45,13 @@ def sheets(index: Index, options: Options) -> tuple[list[Sheet], list[Problem]]:
     out = []
     spec_of = {i.docname: i.spec for i in index.items}
     for kind in _kinds(index, options):
-        if kind not in KINDS:
-            problems.append(Problem("bad-value", f"unknown kind {kind!r} (known: {', '.join(KINDS)})"))
+        checked = query(kind, options.columns, options.filter, options.sort)
+        # a refused kind, filter or sort order leaves its table out
+        left_out = "; the table is left out" if checked.refused else ""
+        problems += [Problem(p.subtype, f"{p.message}{left_out}") for p in checked.problems]
+        if checked.refused:
             continue
-        columns = options.columns
-        if columns:
-            unknown = [c for c in columns if c not in valid_columns(kind)]
-            if unknown:
-                problems.append(
-                    Problem(
-                        "bad-value",
-                        f"{kind}: unknown column(s) {', '.join(unknown)}; known: {', '.join(valid_columns(kind))}",
-                    )
-                )
-                columns = [c for c in columns if c not in unknown] or None
-        try:
-            where = compile_filter(kind, options.filter) if options.filter else None
-        except FilterError as error:
-            problems.append(Problem("bad-filter", f"{kind}: the filter cannot be used: {error}; the table is left out"))
-            continue
-        try:
-            order = parse_sort(kind, options.sort) if options.sort else ()
-        except FilterError as error:
-            problems.append(
-                Problem("bad-sort", f"{kind}: the sort order cannot be used: {error}; the table is left out")
-            )
-            continue
-        headers, rows = table(index, kind, options.specs, columns, where, order)
+        headers, rows = table(index, kind, options.specs, checked.columns, checked.where, checked.order)
         texts, links = [], {}
         for r, row in enumerate(rows):
             texts.append(["".join(_text(c) for c in cells) for cells in row])
