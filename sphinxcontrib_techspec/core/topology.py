@@ -93,11 +93,15 @@ class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[tuple[str, str]] = field(default_factory=list)
 
-    def cycles(self) -> list[list[str]]:
-        successors: dict[str, list[str]] = {k: [] for k in self.nodes}
+    def successors(self) -> dict[str, list[str]]:
+        """Each node's dependencies, in edge order (every node has an entry)."""
+        out: dict[str, list[str]] = {k: [] for k in self.nodes}
         for a, b in self.edges:
-            successors[a].append(b)
-        return find_cycles(successors)
+            out[a].append(b)
+        return out
+
+    def cycles(self) -> list[list[str]]:
+        return find_cycles(self.successors())
 
 
 def build_graph(index: Index, specs: Iterable[str] | None = None) -> Graph:
@@ -200,9 +204,7 @@ def _cycle_path(members: list[str], successors: dict[str, list[str]]) -> list[st
 def back_edges(graph: Graph) -> set[tuple[str, str]]:
     """Edges that close a cycle in a depth-first walk (sorted, so deterministic):
     leaving out just these keeps the rest of a cycle flowing downwards."""
-    successors: dict[str, list[str]] = {k: [] for k in graph.nodes}
-    for a, b in graph.edges:
-        successors[a].append(b)
+    successors = graph.successors()
     state: dict[str, int] = {}  # 1: on the walk's path, 2: done
     out: set[tuple[str, str]] = set()
     for root in sorted(graph.nodes):

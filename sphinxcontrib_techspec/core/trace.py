@@ -15,7 +15,7 @@ from .kinds import KINDS
 from .model import Item, Problem, is_placeholder
 from .present import Cell, Ref, self_ref
 from .suspect import suspects
-from .topology import find_cycles
+from .topology import build_graph
 from .values import version_key
 
 CITING_FIELDS = ("adrs", "decided-by")
@@ -158,19 +158,15 @@ def findings(
                     [self_ref(source), f" :{link.field}: \N{RIGHTWARDS ARROW} {KINDS[link.kind].noun} {link.target!r}"],
                 )
             )
-    graph: dict[str, list[str]] = defaultdict(list)
-    by_key: dict[str, Item] = {}
-    for link in index.links:
-        if link.field == "depends-on" and link.item is not None:
-            graph[link.source.qualified_id].append(link.item.qualified_id)
-            by_key[link.source.qualified_id] = link.source
-            by_key[link.item.qualified_id] = link.item
-    for cycle in find_cycles(graph):
-        first = by_key[cycle[0]]
+    graph = build_graph(index)
+    for cycle in graph.cycles():
+        # every node of a cycle has an edge out of it, so is a declared component
+        members = [item for key in cycle if (item := graph.nodes[key].item) is not None]
+        first = members[0]
         if not _in_scope(first, specs):
             continue
         path = " \N{RIGHTWARDS ARROW} ".join([*cycle, cycle[0]])
-        cells = _join(self_ref(by_key[k]) for k in cycle)
+        cells = _join(self_ref(item) for item in members)
         out["dependency-cycle"].append((first, f"components depend on each other in a cycle: {path}", cells))
     for suspect in suspects(index):
         if _in_scope(suspect.link.source, specs):

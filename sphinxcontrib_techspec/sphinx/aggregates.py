@@ -151,12 +151,10 @@ def render_topology(t: AggregateTransform, index: Index, node: techspec_aggregat
     # the same graph as text: the fallback for builders that cannot show SVG
     # and the accessible reading of the picture everywhere else
     listing = nodes.bullet_list(classes=["techspec-topology-list"])
-    successors: dict[str, list[str]] = {}
-    for a, b in graph.edges:
-        successors.setdefault(a, []).append(b)
+    successors = graph.successors()
     for key in sorted(graph.nodes):
         graph_node = graph.nodes[key]
-        deps = [graph.nodes[b] for b in successors.get(key, [])]
+        deps = [graph.nodes[b] for b in successors[key]]
         cells: list[present.Cell] = [present.self_ref(graph_node.item) if graph_node.item else graph_node.label]
         if deps:
             cells.append(" \N{RIGHTWARDS ARROW} ")
