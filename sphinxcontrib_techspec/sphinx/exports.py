@@ -21,7 +21,7 @@ from ..core.model import Problem
 from . import config
 from .directives import TechspecDirective
 from .domain import Changes, get_domain, warn
-from .federation import ImportFailed, conf_location, download
+from .federation import ImportFailed, conf_location, download, read_file
 from .reference import Cell, grid
 
 #: the export's lines of the last build, per document: ``(generation, {docname: Lines})``
@@ -170,14 +170,7 @@ def check_drift(app: Sphinx, env: BuildEnvironment) -> None:
 def _read(location: str, confdir: Path, timeout: float, limit: int) -> bytes:
     if federation.is_url(location):
         return download(location, timeout, limit)
-    try:
-        with (confdir / Path(location).expanduser()).open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except OSError as error:
-        raise ImportFailed(error.strerror or str(error)) from None
-    if len(raw) > limit:
-        raise ImportFailed(f"larger than techspec_import_max_bytes ({limit} bytes)")
-    return raw
+    return read_file(confdir / Path(location).expanduser(), limit)
 
 
 class FormatsDirective(TechspecDirective):

@@ -132,13 +132,18 @@ def fetch(location: str, confdir: Path, timeout: float, limit: int) -> tuple[byt
         url = federation.export_url(location)
         return download(url, timeout, limit), federation.base_url(url)
     path = _local_path(location, confdir)
+    return read_file(path, limit), federation.base_url(path.resolve().as_uri())
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a local file."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as error:
         raise ImportFailed(error.strerror or str(error)) from None
     _check_size(len(raw), limit)
-    return raw, federation.base_url(path.resolve().as_uri())
+    return raw
 
 
 def download(url: str, timeout: float, limit: int) -> bytes:
