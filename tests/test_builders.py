@@ -71,3 +71,19 @@ def test_latex_has_no_raw_svg(srcdir: Path) -> None:
     result = build(srcdir, "latex")
     tex = (result.outdir / "equivalence.tex").read_text()
     assert "<svg" not in tex and "SPEC-CHECKOUT" in tex
+
+
+def test_reference_tables_are_readable_as_text(tmp_path: Path) -> None:
+    """The reference directives' tables get columns as wide as their text (up to
+    40 characters): the text builder writes a subtype's name on one line."""
+    from conftest import write_project
+
+    srcdir = write_project(tmp_path / "src", {"index.rst": "Reference\n=========\n\n.. techspec-subtypes::\n"})
+    result = build(srcdir, "text")
+    assert result.warnings == ""
+    lines = (result.outdir / "index.txt").read_text().splitlines()
+    # a row holds the whole subtype name, then the start of its description beside it
+    row = next(line for line in lines if "undeclared-component" in line)
+    assert row.split()[:3] == ["|", '"techspec.undeclared-component"', "|"]
+    assert row.split()[3:6] == ["A", "circuit", "breaker's"]
+    assert lines[4].split() == ["|", "Subtype", "|", "When", "|"]

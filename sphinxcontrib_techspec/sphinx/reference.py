@@ -26,6 +26,7 @@ from ..core.subtypes import SUBTYPES
 from ..core.values import describe
 from . import config
 from .directives import TechspecDirective
+from .render import colspec
 
 # the closing ``` `` ``` may follow a backtick that belongs to the code (a role)
 _CODE = re.compile(r"``(.+?)``(?!`)")
@@ -60,13 +61,14 @@ def grid(
     table = nodes.table(classes=["techspec-reference", *classes])
     group = nodes.tgroup(cols=len(headers))
     table += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
+    entries = [[_entry(c) for c in cells] for cells in rows]
+    for column, header in enumerate(headers):
+        group += colspec([header, *(row[column].astext() for row in entries)])
     head = nodes.thead()
     head += nodes.row("", *(_entry(h) for h in headers))
     body = nodes.tbody()
-    for number, cells in enumerate(rows):
-        row = nodes.row("", *(_entry(c) for c in cells))
+    for number, cells in enumerate(entries):
+        row = nodes.row("", *cells)
         if number < len(ids) and ids[number]:
             row["ids"].append(ids[number])
         body += row

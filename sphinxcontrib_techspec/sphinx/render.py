@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from docutils import nodes
 from sphinx import addnodes
@@ -71,6 +71,13 @@ def cell_nodes(cells: Sequence[Cell], link: Linker = xref) -> list[nodes.Node]:
     return out
 
 
+def colspec(texts: Iterable[str]) -> nodes.colspec:
+    """A column as wide as its longest text (4 to 40 characters): the text and
+    LaTeX writers lay columns out by these widths (and Sphinx 7.4's text writer
+    never finishes wrapping into 1-character columns)."""
+    return nodes.colspec(colwidth=min(max(max(map(len, texts), default=0), 4), 40))
+
+
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[Sequence[Cell]]], classes: Sequence[str] = (), link: Linker = xref
 ) -> nodes.table:
@@ -79,10 +86,7 @@ def table(
     group = nodes.tgroup(cols=len(headers))
     table_node += group
     for column, header in enumerate(headers):
-        # widths in characters: the text and LaTeX writers lay columns out by them
-        # (Sphinx 7.4's text writer never finishes wrapping into 1-character columns)
-        longest = max([len(header), *(len(_text(row[column])) for row in rows)])
-        group += nodes.colspec(colwidth=min(max(longest, 4), 40))
+        group += colspec([header, *(_text(row[column]) for row in rows)])
     head = nodes.thead()
     group += head
     head += _row([[h] for h in headers], header=True)
