@@ -22,3 +22,15 @@ def test_a_kind_answers_to_the_api_or_the_schema_version_of_its_spec() -> None:
     spec = KINDS["spec"].by_name
     assert {kind.contract for kind in KINDS.values()} == {"api-version", "schema-version"}
     assert all(kind.contract in spec for kind in KINDS.values())
+
+
+def test_the_workflow_guide_lists_the_editorial_fields() -> None:
+    """The guide's table of classes names exactly the fields whose change is editorial."""
+    from pathlib import Path
+
+    from sphinxcontrib_techspec.core.changes import EDITORIAL_FIELDS
+
+    guide = Path(__file__).parent.parent / "example_docs" / "guide" / "workflow.md"
+    (row,) = [line for line in guide.read_text(encoding="utf-8").splitlines() if line.startswith("| editorial |")]
+    named = set(re.findall(r"`:([a-z-]+):`", row))
+    assert "a title" in row and named == EDITORIAL_FIELDS - {"title"}

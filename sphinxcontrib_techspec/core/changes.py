@@ -42,7 +42,8 @@ RULES = {
     "or makes an optional field required.",
     "columns": "A db-table loses a column or changes a column's type.",
     "slo": "An SLO is loosened: a lower ``>=`` target or a higher ``<`` threshold (same unit), a lower percentile, "
-    "a longer window (a bad spell hides in it), or a target of another shape.",
+    "a longer window (a bad spell hides in it), a target of another shape, or one that holds at a lighter load "
+    "or now only at a given load.",
     "timeout": "A timeout on component C gets shorter than a caller waits for it: the value of another timeout, "
     "or the worst-case delay of a retry policy, on C or on a component whose :depends-on: names C.",
     "http-status": "An error code's :http-status: changes.",
