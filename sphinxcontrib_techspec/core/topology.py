@@ -103,6 +103,10 @@ class Graph:
     def cycles(self) -> list[list[str]]:
         return find_cycles(self.successors())
 
+    def cyclic_edges(self) -> set[tuple[str, str]]:
+        """The edges that lie on a cycle (drawn as such)."""
+        return {(a, b) for cycle in self.cycles() for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)}
+
 
 def build_graph(index: Index, specs: Iterable[str] | None = None) -> Graph:
     graph = Graph()
@@ -583,7 +587,7 @@ def svg(graph: Graph, href: Callable[[Item], str | None]) -> str:
         f'viewBox="0 0 {total_w:.0f} {total_h:.0f}" width="{total_w:.0f}" height="{total_h:.0f}" '
         f"aria-label={quoteattr(label)}>"
     ]
-    cyclic = {(a, b) for cycle in graph.cycles() for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)}
+    cyclic = graph.cyclic_edges()
     for route in drawn.routes:
         src, dst = graph.nodes[route.source], graph.nodes[route.target]
         classes = "techspec-topology-edge" + (
@@ -630,7 +634,7 @@ def tikz(graph: Graph, tex_escape: Callable[[str], str]) -> str:
     if not graph.nodes:
         return ""
     drawn = layout(graph)
-    cyclic = {(a, b) for cycle in graph.cycles() for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)}
+    cyclic = graph.cyclic_edges()
 
     def at(point: Point) -> str:
         return f"({_fmt(point[0])},{_fmt(point[1])})"

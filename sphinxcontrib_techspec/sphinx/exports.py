@@ -16,7 +16,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..core import export, federation
 from ..core.formats import FORMATS, Options, openapi, save
-from ..core.index import Index, Link
+from ..core.index import Index
 from ..core.model import Problem
 from . import config
 from .directives import TechspecDirective
@@ -43,9 +43,6 @@ def export_text(app: Sphinx, changes: Changes | None, extra: dict[str, Any] | No
     index = domain.index
     kept = _load(Path(app.doctreedir) / CACHE, domain.generation - 1) if changes is not None else {}
     same_links = changes is not None and not changes.links and not changes.imported
-    links_of: dict[int, list[Link]] = {}
-    for link in index.links:
-        links_of.setdefault(id(link.source), []).append(link)
     by_item: dict[int, tuple[str, list[str]]] = {}
     fresh: dict[str, Lines] = {}
     for docname, data in domain.docs.items():
@@ -58,7 +55,8 @@ def export_text(app: Sphinx, changes: Changes | None, extra: dict[str, Any] | No
             lines = ([], [], [])
             for position, item in enumerate(data.items):
                 line = before[0][position] if before else export.encode(export.item_entry(item, sources))
-                links = [export.encode(export.link_entry(link)) for link in links_of.get(id(item), [])]
+                own_links = (link for link in index.links_from.get(item.key, []) if link.source is item)
+                links = [export.encode(export.link_entry(link)) for link in own_links]
                 lines[0].append(line)
                 lines[1].append(len(links))
                 lines[2].extend(links)
